@@ -1,0 +1,57 @@
+// The registry database: the applied state that sidecars serve. The provider is its only writer.
+// Migrations are numbered and applied in order under a named lock, so several provider processes
+// (Terraform starts 3-5 per command) can race to create the schema without harm.
+
+/** Table names, shared by the writer (provider) and the reader (sidecar). */
+export const TABLES = {
+  meta: 'vmoodle_meta',
+  tenant: 'vmoodle_tenant',
+} as const;
+
+/** Row states. Only `active` rows are served; `creating` rows belong to an apply in progress or interrupted. */
+export type TenantState = 'creating' | 'active' | 'deleting';
+
+/**
+ * Each entry moves the schema from version i to i+1. Never edit a released entry: append a new one.
+ * `generation` is bumped in the same transaction as every tenant change, so a reader that sees the
+ * same generation twice knows nothing changed in between.
+ */
+export const MIGRATIONS: readonly string[][] = [
+  [
+    `CREATE TABLE IF NOT EXISTS vmoodle_meta (
+       id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+       schema_version INT NOT NULL,
+       generation BIGINT UNSIGNED NOT NULL,
+       changed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    `INSERT IGNORE INTO vmoodle_meta (id, schema_version, generation) VALUES (1, 0, 0)`,
+    `CREATE TABLE IF NOT EXISTS vmoodle_tenant (
+       id VARCHAR(200) NOT NULL PRIMARY KEY,
+       host VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+       state VARCHAR(16) NOT NULL,
+       enabled TINYINT(1) NOT NULL DEFAULT 1,
+       name VARCHAR(255) NOT NULL DEFAULT '',
+       shortname VARCHAR(100) NOT NULL DEFAULT '',
+       description TEXT NULL,
+       wwwroot VARCHAR(512) NOT NULL,
+       server VARCHAR(64) NOT NULL,
+       dbtype VARCHAR(16) NOT NULL DEFAULT 'mariadb',
+       dbhost VARCHAR(255) NOT NULL,
+       dbport INT NULL,
+       dbsocket VARCHAR(255) NULL,
+       dbname VARCHAR(64) NOT NULL,
+       dbuser VARCHAR(80) NOT NULL,
+       dbuser_host VARCHAR(255) NOT NULL DEFAULT '%',
+       dbpass VARCHAR(255) NOT NULL,
+       prefix VARCHAR(16) NOT NULL,
+       dataroot VARCHAR(1024) NOT NULL,
+       config JSON NOT NULL,
+       created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+       updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+       UNIQUE KEY vmoodle_tenant_host_uix (host),
+       UNIQUE KEY vmoodle_tenant_db_uix (server, dbname)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+  ],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
