@@ -1,0 +1,230 @@
+// Creating, changing and removing a tenant's real parts: database, user and grants, data folder,
+// registry row. Create is all-or-nothing within one call and resumable across calls: the registry
+// row is written first (state "creating"), so an apply killed half-way leaves a row that tells the
+// next apply what is ours to finish or clean up.
+import { mkdir, chmod, rm, rename, stat } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
+import type { VmoodleContext } from '../provider';
+import type { TenantRow, RegistryWriter } from '../../registry/writer';
+import * as admin from '../mysql/admin';
+import { loadSqlDump, detectTablePrefix, renameTablePrefix } from '../moodle/sql-loader';
+import { readLocalWwwroot, rewriteWwwroot, resetSiteIdentifier } from '../moodle/wwwroot';
+import { AttributeError } from '../framework/diagnostics';
+import { registerSecret, log } from '../plugin/log';
+import { type TenantSpec, effectivePassword, generatePassword } from './model';
+
+export class ProvisionError extends Error {
+  override name = 'ProvisionError';
+}
+
+interface Undo {
+  what: string;
+  run: () => Promise<void>;
+}
+
+function rowFromSpec(spec: TenantSpec, password: string, ctx: VmoodleContext): Omit<TenantRow, 'state'> {
+  const server = ctx.servers.get(spec.database.server);
+  if (!server) throw new AttributeError(['database', 'server'], 'Unknown database server', `No server named "${spec.database.server}" is configured; known: ${[...ctx.servers.keys()].join(', ')}.`);
+  return {
+    id: spec.id,
+    host: spec.host,
+    enabled: spec.enabled,
+    name: spec.name,
+    shortname: spec.shortname,
+    description: spec.description,
+    wwwroot: spec.wwwroot,
+    server: spec.database.server,
+    dbtype: 'mariadb',
+    dbhost: server.moodleHost,
+    dbport: server.socket ? null : server.port,
+    dbsocket: server.socket ?? null,
+    dbname: spec.database.name,
+    dbuser: spec.database.user,
+    dbuserHost: spec.database.userHost,
+    dbpass: password,
+    prefix: spec.database.prefix,
+    dataroot: spec.dataroot,
+    config: spec.config,
+  };
+}
+
+function checkDatarootPath(path: string): void {
+  const abs = resolvePath(path);
+  if (abs !== path || abs.split('/').filter(Boolean).length < 2) {
+    throw new AttributeError(['dataroot'], 'Unsafe dataroot', `dataroot must be an absolute, normalised path at least two folders deep; got "${path}".`);
+  }
+}
+
+async function ensureDataroot(path: string): Promise<boolean> {
+  checkDatarootPath(path);
+  let created = false;
+  try {
+    await stat(path);
+  } catch {
+    await mkdir(dirname(path), { recursive: true });
+    await mkdir(path, { mode: 0o2770 });
+    created = true;
+  }
+  // mkdir's mode is filtered by the umask; Moodle's web server group needs rwx and setgid.
+  await chmod(path, 0o2770);
+  return created;
+}
+
+async function loadTemplate(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
+  if (!spec.template) return;
+  const pool = ctx.pools.get(spec.database.server);
+  const db = spec.database.name;
+  await loadSqlDump(ctx.pools.multiStatement(spec.database.server, db), spec.template).catch((err: unknown) => {
+    throw new AttributeError(['template'], 'Could not load the template', err instanceof Error ? err.message : String(err));
+  });
+  const found = await detectTablePrefix(pool, db);
+  if (!found) throw new AttributeError(['template'], 'Template is not a Moodle site', `No <prefix>config and <prefix>config_plugins tables were found after loading ${spec.template}.`);
+  if (found !== spec.database.prefix) await renameTablePrefix(pool, db, found, spec.database.prefix);
+  const oldRoot = await readLocalWwwroot(pool, db, spec.database.prefix);
+  if (oldRoot && oldRoot !== spec.wwwroot) await rewriteWwwroot(pool, db, spec.database.prefix, oldRoot, spec.wwwroot);
+  // Two sites must never share a site identifier: it namespaces every cache key.
+  await resetSiteIdentifier(pool, db, spec.database.prefix, spec.host);
+}
+
+/**
+ * Creates every part of the tenant, or none: on failure, what this call created is removed again
+ * and the error says which step failed and what was undone.
+ */
+export async function createTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<TenantSpec> {
+  const registry = await ctx.registry();
+  const pool = ctx.pools.get(spec.database.server);
+  const password = effectivePassword(spec) ?? generatePassword();
+  registerSecret(password);
+  const row = rowFromSpec(spec, password, ctx);
+  const undo: Undo[] = [];
+  let step = 'check the registry';
+  try {
+    const existing = await registry.getById(spec.id);
+    if (existing && existing.host !== spec.host) {
+      throw new AttributeError(['database', 'name'], 'Database already belongs to another tenant', `Database "${spec.database.name}" on server "${spec.database.server}" is registered to ${existing.host}. Choose another database name.`);
+    }
+    if (!existing) {
+      step = 'check that the database is free';
+      if (await admin.databaseExists(pool, spec.database.name)) {
+        throw new AttributeError(['database', 'name'], 'Database already exists', `A database "${spec.database.name}" already exists on server "${spec.database.server}" and is not managed by vmoodle. Choose another name, or drop that database if it is not in use.`);
+      }
+      step = 'register the tenant';
+      await registry.insertCreating(row);
+      undo.push({ what: 'registry row', run: () => registry.remove(spec.id) });
+    } else if (existing.state !== 'active') {
+      // Left by an interrupted apply: the database was never served, so it is rebuilt from scratch.
+      step = 'clean up an interrupted create';
+      log.info('resuming an interrupted create', { tenant: spec.id, state: existing.state });
+      await registry.update(spec.id, { ...row, state: 'creating' });
+      await admin.dropDatabase(pool, spec.database.name);
+    }
+
+    step = 'create the database';
+    if (!(await admin.databaseExists(pool, spec.database.name))) {
+      await admin.createDatabase(pool, spec.database.name);
+      undo.push({ what: `database ${spec.database.name}`, run: async () => { await admin.dropDatabase(pool, spec.database.name); } });
+      step = 'load the template';
+      await loadTemplate(ctx, spec);
+    }
+
+    step = 'create the database user';
+    if (await admin.userExists(pool, spec.database.user, spec.database.userHost)) {
+      await admin.setUserPassword(pool, spec.database.user, spec.database.userHost, password);
+    } else {
+      await admin.createUser(pool, spec.database.user, spec.database.userHost, password);
+      undo.push({ what: `user ${spec.database.user}@${spec.database.userHost}`, run: async () => { await admin.dropUser(pool, spec.database.user, spec.database.userHost); } });
+    }
+    step = 'grant the user its database';
+    await admin.grantDatabase(pool, spec.database.user, spec.database.userHost, spec.database.name);
+
+    step = 'create the data folder';
+    if (await ensureDataroot(spec.dataroot)) {
+      undo.push({ what: `data folder ${spec.dataroot}`, run: () => rm(spec.dataroot, { recursive: true, force: true }) });
+    }
+
+    step = 'activate the tenant in the registry';
+    await registry.update(spec.id, { ...row, state: 'active' });
+  } catch (err) {
+    const undone: string[] = [];
+    const failedUndo: string[] = [];
+    for (const u of undo.reverse()) {
+      try {
+        await u.run();
+        undone.push(u.what);
+      } catch {
+        failedUndo.push(u.what);
+      }
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    const detail =
+      `Step "${step}" failed: ${reason}` +
+      (undone.length ? `\nUndone: ${undone.join(', ')}.` : '\nNothing had been created yet.') +
+      (failedUndo.length ? `\nCould not undo: ${failedUndo.join(', ')}; the next apply will finish or clean them up.` : '');
+    if (err instanceof AttributeError) throw new AttributeError(err.path, err.summary, detail);
+    throw new ProvisionError(detail);
+  }
+  return { ...spec, database: { ...spec.database, password: spec.database.passwordWo !== null ? null : password, passwordWo: null } };
+}
+
+export interface ObservedTenant {
+  row: TenantRow;
+  databaseExists: boolean;
+  userExists: boolean;
+}
+
+/** What exists for a tenant right now; null when the registry does not know it. */
+export async function observeTenant(ctx: VmoodleContext, registry: RegistryWriter, id: string): Promise<ObservedTenant | null> {
+  const row = await registry.getById(id);
+  if (!row) return null;
+  const pool = ctx.pools.get(row.server);
+  const [databaseExists, userExists] = await Promise.all([
+    admin.databaseExists(pool, row.dbname),
+    admin.userExists(pool, row.dbuser, row.dbuserHost),
+  ]);
+  return { row, databaseExists, userExists };
+}
+
+/** `writeOnly`: the password comes from password_wo and must not be returned for the state. */
+export async function updateTenant(ctx: VmoodleContext, prior: TenantSpec, next: TenantSpec, rotatePassword: boolean, writeOnly: boolean): Promise<TenantSpec> {
+  const registry = await ctx.registry();
+  const pool = ctx.pools.get(next.database.server);
+  const current = await registry.getById(prior.id);
+  if (!current) throw new ProvisionError(`Tenant ${prior.host} is no longer in the registry; run terraform apply again to re-create it.`);
+
+  let password = current.dbpass;
+  if (rotatePassword) {
+    password = effectivePassword(next) ?? generatePassword();
+    registerSecret(password);
+  }
+  if (prior.database.user !== next.database.user || prior.database.userHost !== next.database.userHost) {
+    await admin.renameUser(pool, prior.database.user, prior.database.userHost, next.database.user, next.database.userHost);
+  }
+  if (rotatePassword) await admin.setUserPassword(pool, next.database.user, next.database.userHost, password);
+  if (prior.wwwroot !== next.wwwroot) {
+    // Domain switch: the site's own tables carry its URL (MNet host row, no-reply address, links).
+    await rewriteWwwroot(pool, next.database.name, next.database.prefix, prior.wwwroot, next.wwwroot);
+  }
+  if (prior.dataroot !== next.dataroot) {
+    checkDatarootPath(next.dataroot);
+    await mkdir(dirname(next.dataroot), { recursive: true });
+    await rename(prior.dataroot, next.dataroot);
+  }
+  const row = rowFromSpec(next, password, ctx);
+  await registry.update(next.id, { ...row, state: 'active' });
+  return { ...next, database: { ...next.database, password: writeOnly ? null : password, passwordWo: null } };
+}
+
+/** Removes every part; each step tolerates a part that is already gone, so delete can be re-run. */
+export async function deleteTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
+  const registry = await ctx.registry();
+  const row = await registry.getById(spec.id);
+  const server = row?.server ?? spec.database.server;
+  const pool = ctx.pools.get(server);
+  if (row) await registry.markDeleting(spec.id);
+  await admin.dropDatabase(pool, row?.dbname ?? spec.database.name);
+  await admin.dropUser(pool, row?.dbuser ?? spec.database.user, row?.dbuserHost ?? spec.database.userHost);
+  const dataroot = row?.dataroot ?? spec.dataroot;
+  checkDatarootPath(dataroot);
+  await rm(dataroot, { recursive: true, force: true });
+  if (row) await registry.remove(spec.id);
+}
