@@ -14,12 +14,12 @@ import { tenantResource } from './resources/tenant';
 import { tenantDataSource } from './resources/data-tenant';
 import { tenantsDataSource } from './resources/data-tenants';
 
-export const REGISTRY_POOL = '__registry__';
-
 export interface VmoodleContext {
   readonly servers: ReadonlyMap<string, ServerSettings>;
   readonly pools: ServerPools;
   readonly datarootBase: string | null;
+  /** Where the registry lives (for session-bound work such as named locks, on a connection of its own). */
+  readonly registrySettings: ServerSettings;
   /** The registry, migrated on first use (once per process). */
   registry(): Promise<RegistryWriter>;
 }
@@ -102,11 +102,12 @@ class Context implements VmoodleContext {
     readonly servers: ReadonlyMap<string, ServerSettings>,
     readonly pools: ServerPools,
     readonly datarootBase: string | null,
+    readonly registrySettings: ServerSettings,
   ) {}
 
   registry(): Promise<RegistryWriter> {
     if (!this.registryReady) {
-      const pool = this.pools.get(REGISTRY_POOL);
+      const pool = this.pools.registry();
       const ready = migrateRegistry(pool).then(() => new RegistryWriter(pool));
       // A failed migration (registry down) must be retried by the next call, not cached.
       ready.catch(() => {
@@ -123,8 +124,8 @@ export const vmoodleProvider: ProviderDefinition<VmoodleContext> = {
   async configure(config, { diags }) {
     const resolved = resolveConfig(config, process.env, diags);
     if (!resolved) return undefined;
-    const pools = new ServerPools(new Map([[REGISTRY_POOL, resolved.registry], ...resolved.servers]));
-    return new Context(resolved.servers, pools, resolved.datarootBase);
+    const pools = new ServerPools(resolved.servers, { registry: resolved.registry });
+    return new Context(resolved.servers, pools, resolved.datarootBase, resolved.registry);
   },
   async shutdown(ctx) {
     await ctx.pools.closeAll();

@@ -7,6 +7,8 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { VmoodleContext } from '../provider';
 import type { TenantRow, RegistryWriter } from '../../registry/writer';
 import * as admin from '../mysql/admin';
+import { openLoaderConnection } from '../mysql/pools';
+import { withTenantLock } from './lock';
 import { loadSqlDump, detectTablePrefix, renameTablePrefix } from '../moodle/sql-loader';
 import { readLocalWwwroot, rewriteWwwroot, resetSiteIdentifier } from '../moodle/wwwroot';
 import { AttributeError } from '../framework/diagnostics';
@@ -70,11 +72,13 @@ async function ensureDataroot(path: string): Promise<boolean> {
   return created;
 }
 
-async function loadTemplate(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
+async function loadTemplate(ctx: VmoodleContext, spec: TenantSpec, password: string): Promise<void> {
   if (!spec.template) return;
   const pool = ctx.pools.get(spec.database.server);
   const db = spec.database.name;
-  await loadSqlDump(ctx.pools.multiStatement(spec.database.server, db), spec.template).catch((err: unknown) => {
+  // Loaded as the tenant's own user: a hostile or mistaken dump cannot reach other databases.
+  const asTenant = { ...ctx.pools.settings(spec.database.server), user: spec.database.user, password, database: db };
+  await loadSqlDump(openLoaderConnection(asTenant, db), spec.template).catch((err: unknown) => {
     throw new AttributeError(['template'], 'Could not load the template', err instanceof Error ? err.message : String(err));
   });
   const found = await detectTablePrefix(pool, db);
@@ -90,7 +94,11 @@ async function loadTemplate(ctx: VmoodleContext, spec: TenantSpec): Promise<void
  * Creates every part of the tenant, or none: on failure, what this call created is removed again
  * and the error says which step failed and what was undone.
  */
-export async function createTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<TenantSpec> {
+export function createTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<TenantSpec> {
+  return withTenantLock(ctx, spec.id, () => createUnlocked(ctx, spec));
+}
+
+async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<TenantSpec> {
   const registry = await ctx.registry();
   const pool = ctx.pools.get(spec.database.server);
   const password = effectivePassword(spec) ?? generatePassword();
@@ -120,11 +128,11 @@ export async function createTenant(ctx: VmoodleContext, spec: TenantSpec): Promi
     }
 
     step = 'create the database';
+    let fresh = false;
     if (!(await admin.databaseExists(pool, spec.database.name))) {
       await admin.createDatabase(pool, spec.database.name);
+      fresh = true;
       undo.push({ what: `database ${spec.database.name}`, run: async () => { await admin.dropDatabase(pool, spec.database.name); } });
-      step = 'load the template';
-      await loadTemplate(ctx, spec);
     }
 
     step = 'create the database user';
@@ -136,6 +144,11 @@ export async function createTenant(ctx: VmoodleContext, spec: TenantSpec): Promi
     }
     step = 'grant the user its database';
     await admin.grantDatabase(pool, spec.database.user, spec.database.userHost, spec.database.name);
+
+    if (fresh) {
+      step = 'load the template';
+      await loadTemplate(ctx, spec, password);
+    }
 
     step = 'create the data folder';
     if (await ensureDataroot(spec.dataroot)) {
@@ -185,7 +198,11 @@ export async function observeTenant(ctx: VmoodleContext, registry: RegistryWrite
 }
 
 /** `writeOnly`: the password comes from password_wo and must not be returned for the state. */
-export async function updateTenant(ctx: VmoodleContext, prior: TenantSpec, next: TenantSpec, rotatePassword: boolean, writeOnly: boolean): Promise<TenantSpec> {
+export function updateTenant(ctx: VmoodleContext, prior: TenantSpec, next: TenantSpec, rotatePassword: boolean, writeOnly: boolean): Promise<TenantSpec> {
+  return withTenantLock(ctx, prior.id, () => updateUnlocked(ctx, prior, next, rotatePassword, writeOnly));
+}
+
+async function updateUnlocked(ctx: VmoodleContext, prior: TenantSpec, next: TenantSpec, rotatePassword: boolean, writeOnly: boolean): Promise<TenantSpec> {
   const registry = await ctx.registry();
   const pool = ctx.pools.get(next.database.server);
   const current = await registry.getById(prior.id);
@@ -215,7 +232,11 @@ export async function updateTenant(ctx: VmoodleContext, prior: TenantSpec, next:
 }
 
 /** Removes every part; each step tolerates a part that is already gone, so delete can be re-run. */
-export async function deleteTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
+export function deleteTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
+  return withTenantLock(ctx, spec.id, () => deleteUnlocked(ctx, spec));
+}
+
+async function deleteUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
   const registry = await ctx.registry();
   const row = await registry.getById(spec.id);
   const server = row?.server ?? spec.database.server;
