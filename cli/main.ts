@@ -1,10 +1,12 @@
 // The `vmoodle` command: operator jobs that are actions rather than declarations.
 import { installProvider, cliConfigFor } from './provider-install';
+import { quickstart } from './quickstart';
 
 const USAGE = `usage: vmoodle <command> [options]
 
 commands:
   provider install [--dir DIR] [--json]   install the Terraform provider launcher (default: ~/.terraform.d/plugins)
+  quickstart [up|down]                    run (or remove) the embedded demo in .vmoodle/: MariaDB, terraform, sidecar
   help                                    this text
 `;
 
@@ -21,7 +23,7 @@ function takeOption(args: string[], name: string): string | undefined {
   return value;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const args = [...argv];
   const json = args.includes('--json');
   if (json) args.splice(args.indexOf('--json'), 1);
@@ -46,12 +48,16 @@ function main(argv: string[]): number {
     }
     return 0;
   }
+  if (command === 'quickstart') {
+    await quickstart(sub ?? 'up');
+    return 0;
+  }
   throw new UsageError(`unknown command "${args.join(' ')}"`);
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (err) {
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (err: unknown) => {
   if (err instanceof UsageError) {
     process.stderr.write(`vmoodle: ${err.message}\n\n${USAGE}`);
     process.exitCode = 2;
@@ -59,4 +65,4 @@ try {
     process.stderr.write(`vmoodle: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
-}
+});

@@ -53,7 +53,8 @@ const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A default value as the user would write it in HCL. */
 export function hclLiteral(v: CtyValue): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // `${` and `%{` start templates in HCL strings; doubling the sigil makes them literal.
+  if (typeof v === 'string') return JSON.stringify(v).replace(/([$%])\{/g, (_m, sigil: string) => `${sigil}${sigil}{`);
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (v instanceof CtyNumber) return v.decimal;
   if (Array.isArray(v)) return `[${v.map(hclLiteral).join(', ')}]`;
@@ -77,6 +78,11 @@ function sentence(text: string): string {
   return t === '' || /[.!?:)`]$/.test(t) ? t : `${t}.`;
 }
 
+/** `--database--options` → `database.options`: the heading names the attribute path. */
+function titleOf(anchor: string): string {
+  return anchor.slice(2).replace(/--/g, '.');
+}
+
 interface Pending {
   anchor: string;
   title: string;
@@ -94,13 +100,13 @@ function attributeLine(name: string, a: Attribute, anchorPrefix: string, pending
   const anchor = `${anchorPrefix}--${name}`;
   if (isNested(a)) {
     const nested = a.nested.attributes;
-    pending.push({ anchor: `nestedatt${anchor}`, title: `${anchor.slice(2).replace(/--/g, '.')}`, render: () => attributeSections(nested, anchor, false) });
+    pending.push({ anchor: `nestedatt${anchor}`, title: titleOf(anchor), render: () => attributeSections(nested, anchor, false) });
     parts.push(`(see [below for nested schema](#nestedatt${anchor}))`);
   } else {
     const obj = objectOf(a.type);
     if (obj) {
       const computedOnly = category(a) === 'Read-Only';
-      pending.push({ anchor: `nestedobjatt${anchor}`, title: `${anchor.slice(2).replace(/--/g, '.')}`, render: () => objectSections(obj, anchor, computedOnly) });
+      pending.push({ anchor: `nestedobjatt${anchor}`, title: titleOf(anchor), render: () => objectSections(obj, anchor, computedOnly) });
       parts.push(`(see [below for nested schema](#nestedobjatt${anchor}))`);
     }
   }
@@ -156,7 +162,7 @@ function objectSections(t: ObjectType, anchorPrefix: string, computedOnly: boole
       const anchor = `${anchorPrefix}--${n}`;
       const obj = objectOf(child);
       if (obj) {
-        pending.push({ anchor: `nestedobjatt${anchor}`, title: anchor.slice(2).replace(/--/g, '.'), render: () => objectSections(obj, anchor, computedOnly) });
+        pending.push({ anchor: `nestedobjatt${anchor}`, title: titleOf(anchor), render: () => objectSections(obj, anchor, computedOnly) });
         out.push(`- \`${n}\` (${typeLabel(child)}) (see [below for nested schema](#nestedobjatt${anchor}))`);
       } else {
         out.push(`- \`${n}\` (${typeLabel(child)})`);
