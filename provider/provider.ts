@@ -8,8 +8,8 @@ import type { ObjectValue } from './framework/plan';
 import { str, stringMap } from './framework/values';
 import { registerSecret } from './plugin/log';
 import { parseDsn, ConfigError, type ServerSettings } from './mysql/dsn';
-import { ServerPools } from './mysql/pools';
-import { migrateRegistry, RegistryWriter } from '../registry/writer';
+import type { ServerPools } from './mysql/pools';
+import type { RegistryWriter } from '../registry/writer';
 import { tenantResource } from './resources/tenant';
 import { tenantDataSource } from './resources/data-tenant';
 import { tenantsDataSource } from './resources/data-tenants';
@@ -108,7 +108,10 @@ class Context implements VmoodleContext {
   registry(): Promise<RegistryWriter> {
     if (!this.registryReady) {
       const pool = this.pools.registry();
-      const ready = migrateRegistry(pool).then(() => new RegistryWriter(pool));
+      const ready = import('../registry/writer').then(async ({ migrateRegistry, RegistryWriter }) => {
+        await migrateRegistry(pool);
+        return new RegistryWriter(pool);
+      });
       // A failed migration (registry down) must be retried by the next call, not cached.
       ready.catch(() => {
         if (this.registryReady === ready) this.registryReady = undefined;
@@ -124,6 +127,8 @@ export const vmoodleProvider: ProviderDefinition<VmoodleContext> = {
   async configure(config, { diags }) {
     const resolved = resolveConfig(config, process.env, diags);
     if (!resolved) return undefined;
+    // Database modules load here, not at start-up: schema and validate processes never need them.
+    const { ServerPools } = await import('./mysql/pools');
     const pools = new ServerPools(resolved.servers, { registry: resolved.registry });
     return new Context(resolved.servers, pools, resolved.datarootBase, resolved.registry);
   },

@@ -10,7 +10,8 @@ import type { VmoodleContext } from '../provider';
 import { validateDatabaseName, validateUserName, validatePrefix, validateUserHost } from '../mysql/identifiers';
 import { parseTenantAddress, tenantKey } from '../../lib/host';
 import { tenantId, wwwrootFor, specFromValue, specToValue, specFromRow } from '../tenant/model';
-import { createTenant, updateTenant, deleteTenant, observeTenant } from '../tenant/provision';
+// Loaded on first use: schema and validation calls (most provider processes) never need it.
+const provision = (): Promise<typeof import('../tenant/provision')> => import('../tenant/provision');
 
 const check =
   (fn: (v: string) => string | null) =>
@@ -137,14 +138,14 @@ export const tenantResource: Resource<VmoodleContext> = {
     const spec = specFromValue(planned);
     const cfgDb = obj(config, 'database');
     spec.database.passwordWo = cfgDb ? str(cfgDb, 'password_wo') : null;
-    const created = await createTenant(provider, spec);
+    const created = await (await provision()).createTenant(provider, spec);
     return specToValue(created);
   },
 
   async read(state, { provider, diags }) {
     const previous = specFromValue(state);
     const registry = await provider.registry();
-    const seen = await observeTenant(provider, registry, previous.id);
+    const seen = await (await provision()).observeTenant(provider, registry, previous.id);
     if (!seen || seen.row.state !== 'active') return null;
     if (!seen.databaseExists || !seen.userExists) {
       const missing = [!seen.databaseExists && `database ${seen.row.dbname}`, !seen.userExists && `user ${seen.row.dbuser}`].filter(Boolean).join(' and ');
@@ -164,14 +165,14 @@ export const tenantResource: Resource<VmoodleContext> = {
       (plannedDb !== null && isUnknown(plannedDb.password ?? null)) ||
       (after.database.password !== null && after.database.password !== before.database.password) ||
       (after.database.passwordWo !== null && after.database.passwordWoVersion !== before.database.passwordWoVersion);
-    const updated = await updateTenant(provider, before, after, rotate, after.database.passwordWo !== null);
+    const updated = await (await provision()).updateTenant(provider, before, after, rotate, after.database.passwordWo !== null);
     return specToValue(updated);
   },
 
   async delete(prior, { provider }) {
     const spec = specFromValue(prior);
     if (spec.deletionProtection) throw new Error(refuseDeletion(spec.host, 'destroy it'));
-    await deleteTenant(provider, spec);
+    await (await provision()).deleteTenant(provider, spec);
   },
 
   async importState(id, { provider }) {
