@@ -11,6 +11,7 @@ import { openLoaderConnection } from '../mysql/pools';
 import { withTenantLock } from './lock';
 import { loadSqlDump, detectTablePrefix, renameTablePrefix } from '../moodle/sql-loader';
 import { readLocalWwwroot, rewriteWwwroot, resetSiteIdentifier } from '../moodle/wwwroot';
+import { mnetAfterDomainSwitch } from '../moodle/mnet/rename';
 import { AttributeError } from '../framework/diagnostics';
 import { registerSecret, log } from '../plugin/log';
 import { type TenantSpec, effectivePassword, generatePassword } from './model';
@@ -219,7 +220,12 @@ async function updateUnlocked(ctx: VmoodleContext, prior: TenantSpec, next: Tena
   if (rotatePassword) await admin.setUserPassword(pool, next.database.user, next.database.userHost, password);
   if (prior.wwwroot !== next.wwwroot) {
     // Domain switch: the site's own tables carry its URL (MNet host row, no-reply address, links).
-    await rewriteWwwroot(pool, next.database.name, next.database.prefix, prior.wwwroot, next.wwwroot);
+    // A database Moodle has not been installed into yet holds no URL to rewrite.
+    if ((await admin.listTables(pool, next.database.name)).includes(`${next.database.prefix}config`)) {
+      await rewriteWwwroot(pool, next.database.name, next.database.prefix, prior.wwwroot, next.wwwroot);
+    }
+    // Its MNet certificate and its peers' rows name the old wwwroot too (a no-op without MNet).
+    await mnetAfterDomainSwitch(ctx, current, prior.wwwroot, next.wwwroot);
   }
   if (prior.dataroot !== next.dataroot) {
     checkDatarootPath(next.dataroot);
