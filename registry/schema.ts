@@ -52,6 +52,27 @@ export const MIGRATIONS: readonly string[][] = [
        UNIQUE KEY vmoodle_tenant_db_uix (server, dbname)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
   ],
+  // MNet subnetworks (registry/mnet.ts): which tenants peer with which, so a tenant's domain switch
+  // can update its peers, and a member leaving one subnetwork keeps the peers it shares in another.
+  [
+    `CREATE TABLE IF NOT EXISTS vmoodle_mnet_subnetwork (
+       name VARCHAR(64) NOT NULL PRIMARY KEY,
+       services JSON NOT NULL,
+       key_lifetime_days INT NOT NULL,
+       renew_before_days INT NOT NULL,
+       created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+       updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    `CREATE TABLE IF NOT EXISTS vmoodle_mnet_member (
+       subnetwork VARCHAR(64) NOT NULL,
+       tenant_id VARCHAR(200) NOT NULL,
+       position INT NOT NULL,
+       wwwroot VARCHAR(512) NOT NULL,
+       PRIMARY KEY (subnetwork, tenant_id),
+       KEY vmoodle_mnet_member_tenant_ix (tenant_id),
+       CONSTRAINT vmoodle_mnet_member_subnetwork_fk FOREIGN KEY (subnetwork) REFERENCES vmoodle_mnet_subnetwork (name) ON DELETE CASCADE
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

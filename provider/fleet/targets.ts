@@ -30,3 +30,21 @@ export async function resolveTenants(ctx: VmoodleContext, ids: readonly string[]
   });
   return out;
 }
+
+/**
+ * Tenants planned by this provider process. Terraform plans a vmoodle_tenant before the resources
+ * that reference its id, in the same process, so a fleet resource planned together with a new
+ * tenant can tell "created by this apply" (not in the registry yet) from a wrong id. The next
+ * plan (the one Terraform makes during apply, after the tenant exists) checks the registry again.
+ */
+const plannedTenants = new WeakMap<VmoodleContext, Set<string>>();
+
+export function notePlannedTenant(ctx: VmoodleContext, id: string): void {
+  let ids = plannedTenants.get(ctx);
+  if (!ids) plannedTenants.set(ctx, (ids = new Set()));
+  ids.add(id);
+}
+
+export function isPlannedTenant(ctx: VmoodleContext, id: string): boolean {
+  return plannedTenants.get(ctx)?.has(id) ?? false;
+}

@@ -3,6 +3,7 @@
 // costs ~400 ms of require() per provider process (and Terraform starts 3-5 per command), openssl
 // as a subprocess ~60 ms plus a runtime dependency. A P-256 key and a few dozen bytes of DER cost ~2 ms.
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { tlv, seq, set, octets, utf8, bool, oid, unsignedInteger, time } from '../../lib/der';
 
 export interface ServerCertificate {
   /** PEM of the certificate, for the TLS server. */
@@ -11,58 +12,6 @@ export interface ServerCertificate {
   keyPem: string;
   /** base64 (no padding) of the DER certificate: the 6th field of go-plugin's handshake line. */
   handshakeField: string;
-}
-
-function length(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  while (n > 0) {
-    bytes.unshift(n & 0xff);
-    n >>= 8;
-  }
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function tlv(tag: number, ...content: Buffer[]): Buffer {
-  const body = Buffer.concat(content);
-  return Buffer.concat([Buffer.from([tag]), length(body.length), body]);
-}
-
-const seq = (...c: Buffer[]): Buffer => tlv(0x30, ...c);
-const set = (...c: Buffer[]): Buffer => tlv(0x31, ...c);
-const octets = (b: Buffer): Buffer => tlv(0x04, b);
-const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
-const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
-
-function oid(dotted: string): Buffer {
-  const parts = dotted.split('.').map(Number);
-  const out: number[] = [40 * parts[0]! + parts[1]!];
-  for (const part of parts.slice(2)) {
-    const stack: number[] = [part & 0x7f];
-    let rest = Math.floor(part / 128);
-    while (rest > 0) {
-      stack.unshift((rest & 0x7f) | 0x80);
-      rest = Math.floor(rest / 128);
-    }
-    out.push(...stack);
-  }
-  return tlv(0x06, Buffer.from(out));
-}
-
-function positiveInteger(bytes: Buffer): Buffer {
-  const b = Buffer.from(bytes);
-  b[0] = b[0]! & 0x7f;
-  if (b[0] === 0) b[0] = 1;
-  return tlv(0x02, b);
-}
-
-function utcTime(d: Date): Buffer {
-  // UTCTime covers 1950-2049; GeneralizedTime after that, as RFC 5280 requires.
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const body =
-    pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) + pad(d.getUTCMinutes()) + pad(d.getUTCSeconds()) + 'Z';
-  const year = d.getUTCFullYear();
-  return year < 2050 ? tlv(0x17, Buffer.from(pad(year % 100) + body)) : tlv(0x18, Buffer.from(String(year) + body));
 }
 
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
@@ -93,10 +42,10 @@ export function createServerCertificate(now: Date = new Date()): ServerCertifica
   );
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([0x02]))),
-    positiveInteger(randomBytes(16)),
+    unsignedInteger(randomBytes(16)),
     ECDSA_WITH_SHA256,
     name,
-    seq(utcTime(notBefore), utcTime(notAfter)),
+    seq(time(notBefore), time(notAfter)),
     name,
     spki,
     tlv(0xa3, extensions),

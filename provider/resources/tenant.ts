@@ -10,6 +10,7 @@ import type { VmoodleContext } from '../provider';
 import { validateDatabaseName, validateUserName, validatePrefix, validateUserHost } from '../mysql/identifiers';
 import { parseTenantAddress, tenantKey } from '../../lib/host';
 import { tenantId, wwwrootFor, specFromValue, specToValue, specFromRow } from '../tenant/model';
+import { notePlannedTenant } from '../fleet/targets';
 // Loaded on first use: schema and validation calls (most provider processes) never need it.
 const provision = (): Promise<typeof import('../tenant/provision')> => import('../tenant/provision');
 
@@ -104,6 +105,7 @@ export const tenantResource: Resource<VmoodleContext> = {
     else if ((cfgDb.password ?? null) === null && prior && isObject(prior.database) && prior.database.password === null) db.password = UNKNOWN;
     if (!isKnown(db, 'server') || !isKnown(db, 'name')) planned.id = UNKNOWN;
     else planned.id = prior ? prior.id ?? null : tenantId(String(db.server), String(db.name));
+    if (typeof planned.id === 'string') notePlannedTenant(provider, planned.id);
     planned.wwwroot = isKnown(planned, 'host') && isKnown(planned, 'https') ? wwwrootFor(String(planned.host), planned.https === true) : UNKNOWN;
 
     if ((config.dataroot ?? null) === null) {
@@ -144,8 +146,7 @@ export const tenantResource: Resource<VmoodleContext> = {
 
   async read(state, { provider, diags }) {
     const previous = specFromValue(state);
-    const registry = await provider.registry();
-    const seen = await (await provision()).observeTenant(provider, registry, previous.id);
+    const seen = await (await import('../tenant/observe')).observeTenant(provider, previous.id);
     if (!seen || seen.row.state !== 'active') return null;
     if (!seen.databaseExists || !seen.userExists) {
       const missing = [!seen.databaseExists && `database ${seen.row.dbname}`, !seen.userExists && `user ${seen.row.dbuser}`].filter(Boolean).join(' and ');

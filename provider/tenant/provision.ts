@@ -5,7 +5,7 @@
 import { mkdir, chmod, rm, rename, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { VmoodleContext } from '../provider';
-import type { TenantRow, RegistryWriter } from '../../registry/writer';
+import type { TenantRow } from '../../registry/writer';
 import * as admin from '../mysql/admin';
 import { openLoaderConnection } from '../mysql/pools';
 import { withTenantLock } from './lock';
@@ -178,24 +178,6 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
     throw new ProvisionError(detail);
   }
   return { ...spec, database: { ...spec.database, password: spec.database.passwordWo !== null ? null : password, passwordWo: null } };
-}
-
-export interface ObservedTenant {
-  row: TenantRow;
-  databaseExists: boolean;
-  userExists: boolean;
-}
-
-/** What exists for a tenant right now; null when the registry does not know it. */
-export async function observeTenant(ctx: VmoodleContext, registry: RegistryWriter, id: string): Promise<ObservedTenant | null> {
-  const row = await registry.getById(id);
-  if (!row) return null;
-  const pool = ctx.pools.get(row.server);
-  const [databaseExists, userExists] = await Promise.all([
-    admin.databaseExists(pool, row.dbname),
-    admin.userExists(pool, row.dbuser, row.dbuserHost),
-  ]);
-  return { row, databaseExists, userExists };
 }
 
 /** `writeOnly`: the password comes from password_wo and must not be returned for the state. */

@@ -1,0 +1,77 @@
+// What a subnetwork looks like in its members' tables right now (refresh and drift detection): per
+// member, whether its own identity is usable, whether MNet is on, and which other members it is
+// correctly peered with — a live row for the peer's current wwwroot holding the peer's current
+// certificate and exactly the services the pair should exchange.
+import type { VmoodleContext } from '../../provider';
+import type { TenantRow } from '../../../registry/writer';
+import type { SubnetworkRecord } from '../../../registry/mnet';
+import { tenantDb } from '../../fleet/tenant-db';
+import { sameCertificate } from './cert';
+import { evaluateIdentity, unixSeconds, type IdentityStatus } from './identity';
+import { pairServices, usesSso } from './network';
+import { formatExpiry } from './policy';
+import { readSite, networkingProblem, type SiteSnapshot } from './site';
+
+export interface MemberObservation {
+  /** notAfter of a usable certificate (RFC 3339); '' when the member has no usable identity. */
+  certificateExpires: string;
+  mnetEnabled: boolean;
+  /** Ids of members it is correctly peered with. */
+  peers: string[];
+  /** Human-readable reasons for anything not in order, for warnings. Never key material. */
+  problems: string[];
+}
+
+interface Seen {
+  row: TenantRow;
+  site: SiteSnapshot;
+  identity: IdentityStatus;
+}
+
+function peeredCorrectly(from: Seen, to: Seen, services: ReadonlySet<string>): string | null {
+  if (to.identity.problem !== null || !to.identity.keypair) return `${to.row.id} has no usable identity`;
+  const row = from.site.peers.filter((r) => r.wwwroot === to.row.wwwroot && !r.deleted).sort((a, b) => a.id - b.id)[0];
+  if (!row) return `no live peer row for ${to.row.wwwroot}`;
+  if (!sameCertificate(row.publicKey, to.identity.keypair.certificatePem) || row.publicKeyExpires !== unixSeconds(to.identity.facts!.notAfter)) return `the peer row for ${to.row.wwwroot} holds another certificate`;
+  if (row.applicationId !== from.site.moodleApplicationId) return `the peer row for ${to.row.wwwroot} is not a Moodle application`;
+  const switches = from.site.switches.get(row.id) ?? new Map();
+  for (const name of from.site.services.keys()) {
+    const sw = switches.get(name);
+    const want = services.has(name);
+    if (want && !(sw?.publish && sw.subscribe)) return `service ${name} is not published and subscribed for ${to.row.wwwroot}`;
+    if (!want && (sw?.publish || sw?.subscribe)) return `service ${name} is enabled for ${to.row.wwwroot} but not declared`;
+  }
+  return null;
+}
+
+/** `records`: every subnetwork holding any member (this one included, as last applied). */
+export async function observeMembers(ctx: VmoodleContext, members: readonly TenantRow[], records: readonly SubnetworkRecord[], now: Date = new Date()): Promise<Map<string, MemberObservation>> {
+  const seen: Seen[] = await Promise.all(
+    members.map(async (row) => {
+      const site = await readSite(tenantDb(ctx, row));
+      return { row, site, identity: evaluateIdentity(site, row.wwwroot, now) };
+    }),
+  );
+  const out = new Map<string, MemberObservation>();
+  for (const m of seen) {
+    const problems: string[] = [];
+    if (m.identity.problem) problems.push(m.identity.problem);
+    if (m.identity.problem === null && !m.identity.localRowOk) problems.push('its local mnet_host row does not carry its certificate and wwwroot');
+    const net = networkingProblem(m.site, usesSso(records, m.row.id));
+    if (net) problems.push(net);
+    const peers: string[] = [];
+    for (const p of seen) {
+      if (p === m) continue;
+      const why = peeredCorrectly(m, p, pairServices(records, m.row.id, p.row.id) ?? new Set());
+      if (why === null) peers.push(p.row.id);
+      else problems.push(why);
+    }
+    out.set(m.row.id, {
+      certificateExpires: m.identity.problem === null && m.identity.facts ? formatExpiry(m.identity.facts.notAfter) : '',
+      mnetEnabled: m.identity.problem === null && m.identity.localRowOk && net === null,
+      peers,
+      problems,
+    });
+  }
+  return out;
+}
