@@ -70,6 +70,18 @@ export const tenantSchema: BlockSchema = {
   },
 };
 
+/** Hosts planned by this provider process, so two new tenants with one host fail at plan time. */
+const plannedHosts = new WeakMap<VmoodleContext, Map<string, string>>();
+
+function claimHost(ctx: VmoodleContext, host: string, id: string): string | null {
+  let hosts = plannedHosts.get(ctx);
+  if (!hosts) plannedHosts.set(ctx, (hosts = new Map()));
+  const holder = hosts.get(host);
+  if (holder !== undefined && holder !== id) return holder;
+  hosts.set(host, id);
+  return null;
+}
+
 function refuseDeletion(host: string, what: string): string {
   return `Tenant ${host} has deletion_protection = true, so Terraform may not ${what}: that would drop its database and data folder. Set deletion_protection = false, apply, then try again.`;
 }
@@ -123,6 +135,10 @@ export const tenantResource: Resource<VmoodleContext> = {
     }
 
     const host = str(planned, 'host');
+    if (host && typeof planned.id === 'string') {
+      const other = claimHost(provider, host, planned.id);
+      if (other) diags.error('Host already in use', `${host} is also the host of tenant ${other} in this configuration. Each host can belong to one tenant only.`, ['host']);
+    }
     if (host && isKnown(planned, 'id')) {
       const registry = await provider.registry();
       const holder = await registry.getByHost(host);
