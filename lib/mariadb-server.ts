@@ -123,6 +123,7 @@ export async function startMariaDb(opts: StartOptions): Promise<MariaDbServer> {
     });
   }
 
+  mkdirSync(join(dir, 'tmp'), { recursive: true, mode: 0o700 });
   const port = opts.port ?? (await freePort());
   const child = spawn(
     binary,
@@ -134,6 +135,8 @@ export async function startMariaDb(opts: StartOptions): Promise<MariaDbServer> {
       `--port=${port}`,
       '--bind-address=127.0.0.1',
       `--log-error=${join(dir, 'mysqld.log')}`,
+      // Internal temporary tables go here, not to a shared /tmp that other processes may clean.
+      `--tmpdir=${join(dir, 'tmp')}`,
       '--skip-log-bin',
       '--innodb-buffer-pool-size=64M',
       '--innodb-log-file-size=16M',

@@ -20,7 +20,7 @@ if [ "$action" = up ]; then
     echo "» npm ci"
     npm ci --no-audit --no-fund --silent
   fi
-  npm run build --silent
+  npx tsc -p tsconfig.json   # the provider, sidecar and CLI (modules/ is not needed here)
 fi
-[ -f dist/cli/main.js ] || npm run build --silent
+[ -f dist/cli/main.js ] || npx tsc -p tsconfig.json
 exec node dist/cli/main.js quickstart "$action"
