@@ -56,6 +56,8 @@ function encodeGrpcMessage(message: string): string {
 
 export class UnaryGrpcServer {
   private readonly handlers = new Map<string, UnaryHandler>();
+  private readonly held = new Set<string>();
+  private readonly openStreams = new Set<http2.ServerHttp2Stream>();
   private readonly server: http2.Http2Server | http2.Http2SecureServer;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly maxMessageBytes: number;
@@ -90,6 +92,15 @@ export class UnaryGrpcServer {
     this.handlers.set(path, handler);
   }
 
+  /**
+   * A server-streaming method we accept and keep open without sending anything until close():
+   * go-plugin's StreamStdio, which Terraform opens on connect to relay a plugin's stdout/stderr.
+   * Our logs already reach Terraform on stderr, so the stream stays silent.
+   */
+  hold(path: string): void {
+    this.held.add(path);
+  }
+
   get busy(): number {
     return this.inFlight;
   }
@@ -107,15 +118,33 @@ export class UnaryGrpcServer {
     });
   }
 
-  close(): Promise<void> {
+  /** Ends held streams cleanly (trailers, not a reset), then drops every connection. */
+  async close(graceMs = 100): Promise<void> {
+    const ended = [...this.openStreams].map(
+      (stream) =>
+        new Promise<void>((resolve) => {
+          if (stream.destroyed || stream.closed) return resolve();
+          stream.once('close', () => resolve());
+          stream.end();
+        }),
+    );
+    await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, graceMs))]);
     for (const session of this.sessions) session.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     const path = String(headers[':path'] ?? '');
     const handler = this.handlers.get(path);
     stream.on('error', () => undefined);
+    if (this.held.has(path)) {
+      stream.on('data', () => undefined);
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      this.openStreams.add(stream);
+      stream.once('close', () => this.openStreams.delete(stream));
+      return;
+    }
     if (!handler) {
       stream.on('data', () => undefined);
       this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `method ${path} is not implemented`);

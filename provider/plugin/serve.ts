@@ -65,9 +65,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
       log.warn('shutdown hook failed', { error: String(err) });
     }
     rmSync(socketDir, { recursive: true, force: true });
-    // Terraform waits only 2 s after Shutdown before SIGKILL: don't wait for sessions to drain.
-    void server.close();
-    setImmediate(() => process.exit(code));
+    // Terraform waits only 2 s after Shutdown before SIGKILL: close() is bounded well below that.
+    setTimeout(() => process.exit(code), 500).unref();
+    await server.close().catch(() => undefined);
+    process.exit(code);
   };
 
   for (const name of Object.keys(providerMethods) as RpcName[]) {
@@ -88,6 +89,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     setImmediate(() => void exit(0));
     return Empty.encode({});
   });
+  server.hold('/plugin.GRPCStdio/StreamStdio');
   server.handle('/grpc.health.v1.Health/Check', async (bytes) => {
     const req = HealthCheckRequest.decode(bytes);
     if (req.service !== '' && req.service !== 'plugin') throw new GrpcError(GrpcStatus.NOT_FOUND, `unknown service ${req.service}`);
