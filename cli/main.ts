@@ -1,13 +1,18 @@
 // The `vmoodle` command: operator jobs that are actions rather than declarations.
 import { installProvider, cliConfigFor } from './provider-install';
 import { quickstart } from './quickstart';
+import { configPhpCommand } from './config-php';
+import { opsCommand, OPS_USAGE } from './ops';
 
 const USAGE = `usage: vmoodle <command> [options]
 
 commands:
   provider install [--dir DIR] [--json]   install the Terraform provider launcher (default: ~/.terraform.d/plugins)
   quickstart [up|down]                    run (or remove) the embedded demo in .vmoodle/: MariaDB, terraform, sidecar
-  help                                    this text
+  config-php HOST [--registry DSN]        print a standalone config.php for one tenant (devirtualisation)
+${OPS_USAGE}  help                                    this text
+
+Run "vmoodle <command> --help" for a command's options.
 `;
 
 class UsageError extends Error {
@@ -24,6 +29,9 @@ function takeOption(args: string[], name: string): string | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // These parse their own arguments (and `each -- cmd --json` must keep --json for cmd).
+  const ops = opsCommand(argv[0]);
+  if (ops) return ops(argv.slice(1));
   const args = [...argv];
   const json = args.includes('--json');
   if (json) args.splice(args.indexOf('--json'), 1);
@@ -48,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  if (command === 'config-php') return configPhpCommand(args.slice(1));
   if (command === 'quickstart') {
     await quickstart(sub ?? 'up');
     return 0;

@@ -13,7 +13,7 @@ export class TenantLockTimeoutError extends Error {
 
 const WAIT_SECONDS = 120;
 
-export async function withTenantLock<T>(ctx: VmoodleContext, tenantId: string, fn: () => Promise<T>): Promise<T> {
+export async function withTenantLock<T>(ctx: Pick<VmoodleContext, 'registrySettings'>, tenantId: string, fn: () => Promise<T>): Promise<T> {
   const conn = await openConnection(ctx.registrySettings);
   // Lock names are limited to 64 characters; ids can be longer, so hash them.
   const name = `vmoodle:${createHash('sha1').update(tenantId).digest('hex')}`;
