@@ -13,6 +13,18 @@ import type { RegistryWriter } from '../registry/writer';
 import { tenantResource } from './resources/tenant';
 import { tenantDataSource } from './resources/data-tenant';
 import { tenantsDataSource } from './resources/data-tenants';
+import { roleResource } from './resources/role';
+import { capabilityResource } from './resources/capability';
+import { sqlBroadcastResource } from './resources/sql-broadcast';
+import { roleComparisonDataSource } from './resources/data-role-comparison';
+import { configPhpDataSource } from './resources/data-config-php';
+import { mnetSubnetworkResource } from './resources/mnet-subnetwork';
+import { mnetPeersDataSource } from './resources/data-mnet-peers';
+import { pluginStateResource } from './resources/plugin-state';
+import { configResource } from './resources/config';
+import { maintenanceResource } from './resources/maintenance';
+import { cachePurgeResource } from './resources/cache-purge';
+import { pluginComparisonDataSource } from './resources/data-plugin-comparison';
 
 export interface VmoodleContext {
   readonly servers: ReadonlyMap<string, ServerSettings>;
@@ -135,6 +147,6 @@ export const vmoodleProvider: ProviderDefinition<VmoodleContext> = {
   async shutdown(ctx) {
     await ctx.pools.closeAll();
   },
-  resources: [tenantResource],
-  dataSources: [tenantDataSource, tenantsDataSource],
+  resources: [tenantResource, roleResource, capabilityResource, sqlBroadcastResource, mnetSubnetworkResource, pluginStateResource, configResource, maintenanceResource, cachePurgeResource],
+  dataSources: [tenantDataSource, tenantsDataSource, roleComparisonDataSource, configPhpDataSource, mnetPeersDataSource, pluginComparisonDataSource],
 };

@@ -16,13 +16,28 @@ export async function writeFileAtomic(
   mode: number,
   opts: AtomicWriteOptions = {},
 ): Promise<void> {
+  await writeFileAtomicChunks(path, [data], mode, opts);
+}
+
+/**
+ * writeFileAtomic for content produced piece by piece (a 100,000-tenant PHP map is ~40 MB): each
+ * chunk is written as it comes, so the whole text never has to exist as one string, and a producer
+ * that yields to the event loop between chunks keeps the process responsive while the file is built.
+ */
+export async function writeFileAtomicChunks(
+  path: string,
+  chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  mode: number,
+  opts: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   let renamed = false;
   try {
     const fh = await open(tmp, 'wx', mode);
     try {
-      await fh.writeFile(data);
+      // writeFile on a handle writes at the current position and loops until every byte is out.
+      for await (const chunk of chunks) await fh.writeFile(chunk);
       // open()'s mode is filtered by the umask; the target mode is a contract (0600 / 0640).
       await fh.chmod(mode);
       if (opts.mtimeSeconds !== undefined) await fh.utimes(opts.mtimeSeconds, opts.mtimeSeconds);

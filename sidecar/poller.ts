@@ -2,7 +2,8 @@
 // reloads the whole snapshot only when it changed, keeps serving the last good snapshot when the
 // registry is unreachable (backing off), and at boot falls back to the state file.
 import type { FastifyBaseLogger } from 'fastify';
-import { buildSnapshot, type Snapshot } from './snapshot';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { buildSnapshot, type Snapshot, type SnapshotItem } from './snapshot';
 import type { ServingState } from './serving-state';
 import type { Metrics } from './metrics';
 import type { RegistryLoad } from './registry-source';
@@ -12,7 +13,8 @@ import { loadStateFile, StateFileError } from './state-file';
 /** What the poller needs from the registry (RegistrySource, or a stand-in). */
 export interface RegistryReader {
   readGeneration(): Promise<number>;
-  load(): Promise<RegistryLoad>;
+  /** `known`: id → row digest of the snapshot being served, so only changed rows need reading. */
+  load(known?: ReadonlyMap<string, string>): Promise<RegistryLoad>;
 }
 
 export interface PollerOptions {
@@ -30,6 +32,9 @@ export interface PollerOptions {
 
 /** Log at most this many invalid rows one by one per reload, then a summary. */
 const INVALID_ROWS_LOGGED = 20;
+
+/** Rows validated between yields to the event loop (a few ms of work at most). */
+const VALIDATE_SLICE = 500;
 
 function errorSummary(err: unknown): { code?: string; message: string } {
   if (err instanceof Error) {
@@ -121,20 +126,25 @@ export class Poller {
 
   private async reloadFromRegistry(): Promise<void> {
     const started = process.hrtime.bigint();
+    // Tenants of the snapshot being served that came from the registry: unchanged rows are taken over.
+    const previous = this.o.state.snapshot;
     let load: RegistryLoad;
     try {
-      load = await this.o.reader.load();
+      load = await this.o.reader.load(previous?.meta.source === 'registry' ? previous.digests() : undefined);
     } catch (err) {
       this.o.metrics.reloadFailures++;
       throw err;
     }
     // Mark the registry up before the swap, so no request sees the new snapshot flagged stale.
     this.markUp();
-    const tenants: TenantRecord[] = [];
+    // Validate what is new or changed, a slice at a time: requests keep being answered meanwhile.
+    const fresh = new Map<string, { record: TenantRecord; digest: string }>();
     let invalid = 0;
-    for (const row of load.rows) {
+    for (let i = 0; i < load.rows.length; i++) {
+      if (i > 0 && i % VALIDATE_SLICE === 0) await yieldToLoop();
+      const row = load.rows[i]!;
       try {
-        tenants.push(tenantFromRegistryRow(row));
+        fresh.set(String(row.id), { record: tenantFromRegistryRow(row), digest: row.digest });
       } catch (err) {
         if (!(err instanceof InvalidTenantError)) throw err;
         invalid++;
@@ -144,13 +154,24 @@ export class Poller {
     }
     if (invalid > INVALID_ROWS_LOGGED) this.o.log.error(`${invalid} registry rows skipped in total`);
     this.o.metrics.invalidRows = invalid;
-    const snapshot = await buildSnapshot({ generation: load.generation, source: 'registry', readAt: load.readAt }, tenants);
+    const items: SnapshotItem[] = [];
+    for (const [id, digest] of load.digests) {
+      const changed = fresh.get(id);
+      if (changed) {
+        items.push(changed);
+        continue;
+      }
+      const kept = load.full ? undefined : previous?.slot(id);
+      // Not fetched means the digest matched the served one; an invalid row is simply absent.
+      if (kept && kept.digest === digest) items.push({ record: kept.record, digest, reuse: kept.entry });
+    }
+    const snapshot = await buildSnapshot({ generation: load.generation, source: 'registry', readAt: load.readAt }, items);
     this.o.state.install(snapshot, load.readAt);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.o.metrics.reloads++;
     this.o.metrics.observeReload(seconds);
     this.o.log.info(
-      { generation: snapshot.generation, tenants: snapshot.size, invalid, ms: Math.round(seconds * 1000) },
+      { generation: snapshot.generation, tenants: snapshot.size, read: load.rows.length, invalid, ms: Math.round(seconds * 1000) },
       'snapshot loaded from registry',
     );
     await this.o.onInstalled(snapshot);

@@ -3,7 +3,8 @@
 // (StateFileError with a clear reason); the sidecar then stays not-ready instead of serving guesses.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { writeFileAtomicChunks } from './atomic-write';
 import { tenantFromStateRecord, InvalidTenantError } from './tenant-record';
 import type { StateFile, TenantRecord } from '../generated/sidecar-types';
 
@@ -31,22 +32,40 @@ function checksum(tenantsJson: string): string {
   return createHash('sha256').update(tenantsJson).digest('hex');
 }
 
+/** Records per chunk: serialising 100,000 tenants in one go would stall lookups for a while. */
+const CHUNK = 1000;
+
+/**
+ * Writes the state file chunk by chunk, yielding to the event loop in between. The checksum covers
+ * the text of the `tenants` array exactly as written (= JSON.stringify(tenants)), so it is computed
+ * while streaming and written last: the loader reads fields by name, not position.
+ */
 export async function saveStateFile(
   path: string,
   snap: { generation: number; readAt: number; tenants: readonly TenantRecord[] },
 ): Promise<void> {
-  const tenantsJson = JSON.stringify(snap.tenants);
-  const doc: StateFile = {
+  const head: Omit<StateFile, 'checksum' | 'tenants'> = {
     format: STATE_FILE_FORMAT,
     generation: snap.generation,
     loadedAt: new Date(snap.readAt).toISOString(),
     savedAt: new Date().toISOString(),
-    checksum: checksum(tenantsJson),
-    tenants: [], // spliced below, so the checksummed text is exactly what is written
   };
-  const head = JSON.stringify(doc);
-  const text = head.slice(0, head.length - '[]}'.length) + tenantsJson + '}\n';
-  await writeFileAtomic(path, text, STATE_FILE_MODE);
+  const tenants = snap.tenants;
+  async function* chunks(): AsyncGenerator<string> {
+    const hash = createHash('sha256');
+    const headText = JSON.stringify(head);
+    yield headText.slice(0, -1) + ',"tenants":';
+    for (let start = 0; start < tenants.length || start === 0; start += CHUNK) {
+      let text = start === 0 ? '[' : ',';
+      for (let i = start; i < Math.min(tenants.length, start + CHUNK); i++) text += (i === start ? '' : ',') + JSON.stringify(tenants[i]);
+      if (start + CHUNK >= tenants.length) text += ']';
+      hash.update(text);
+      yield text;
+      await yieldToLoop();
+    }
+    yield `,"checksum":"${hash.digest('hex')}"}\n`;
+  }
+  await writeFileAtomicChunks(path, chunks(), STATE_FILE_MODE);
 }
 
 /** Reads and checks the state file. Returns null when there is none; throws StateFileError when it is bad. */

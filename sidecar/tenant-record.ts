@@ -90,21 +90,17 @@ class Checker {
   }
 }
 
-interface Fields extends Omit<RegistryTenantRow, 'host'> {
-  /** Registry column `host` (= tenant key), or the record's own `key`. */
-  key: unknown;
-}
-
-function build(f: Fields): TenantRecord {
+/** `key`: registry column `host` (= tenant key), or the state-file record's own `key`. */
+function build(f: Omit<RegistryTenantRow, 'host'>, key: unknown): TenantRecord {
   const id = typeof f.id === 'string' && f.id.length > 0 ? f.id : '(no id)';
   // Explicitly typed so that TypeScript narrows after c.fail() (which returns never).
   const c: Checker = new Checker(id);
   c.text('id', f.id, { max: 200 });
-  if (typeof f.key !== 'string') c.fail('host', 'must be a string');
-  const addr = parseTenantAddress(f.key);
+  if (typeof key !== 'string') c.fail('host', 'must be a string');
+  const addr = parseTenantAddress(key);
   if (!addr.ok) c.fail('host', addr.reason);
   // The provider stores the normalised form; anything else was not written by it.
-  if (addr.key !== f.key) c.fail('host', 'is not in normalised form');
+  if (addr.key !== key) c.fail('host', 'is not in normalised form');
 
   const wwwroot = c.text('wwwroot', f.wwwroot, { max: 512 });
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(wwwroot) || wwwroot.endsWith('/')) {
@@ -144,8 +140,8 @@ function build(f: Fields): TenantRecord {
 
 /** Validates one active registry row. Throws InvalidTenantError. */
 export function tenantFromRegistryRow(row: RegistryTenantRow): TenantRecord {
-  const { host, ...rest } = row;
-  return build({ ...rest, key: host });
+  // The row itself is passed (no copy without `host`): a reload validates up to 100,000 of them.
+  return build(row, row.host);
 }
 
 /** Validates one record read back from the state file. Throws InvalidTenantError. */
@@ -155,10 +151,10 @@ export function tenantFromStateRecord(rec: unknown): TenantRecord {
   }
   const r = rec as Record<string, unknown>;
   const out = build({
-    id: r.id, key: r.key, enabled: r.enabled, name: r.name, shortname: r.shortname, wwwroot: r.wwwroot,
+    id: r.id, enabled: r.enabled, name: r.name, shortname: r.shortname, wwwroot: r.wwwroot,
     server: r.server, dbtype: r.dbtype, dbhost: r.dbhost, dbport: r.dbport, dbsocket: r.dbsocket,
     dbname: r.dbname, dbuser: r.dbuser, dbpass: r.dbpass, prefix: r.prefix, dataroot: r.dataroot, config: r.config,
-  });
+  }, r.key);
   // host/subpath are derived from key; a record that disagrees was not written by us.
   if (r.host !== out.host || (r.subpath ?? null) !== out.subpath) {
     throw new InvalidTenantError(out.id, 'host', 'does not match key');

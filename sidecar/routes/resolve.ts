@@ -1,6 +1,6 @@
 // GET /v1/resolve?host=H[&path=P]: the hot path. Normalise and validate the host (never trusted),
 // one Map lookup (two for hosts with subpath tenants), then send a body serialised when the
-// snapshot was built.
+// snapshot was built (with the snapshot's generation spliced in).
 import type { FastifyInstance } from 'fastify';
 import { normaliseHost, subpathOfRequestPath } from '../../lib/host';
 import { inline, schemas } from '../schemas';
@@ -63,15 +63,16 @@ export function resolveRoute(app: FastifyInstance, { state, metrics }: RouteDeps
       // The body was serialised with the response schema when the snapshot was built: write it
       // straight to the socket, skipping fastify's per-reply send machinery on the hot path.
       reply.hijack();
+      const body = snap.body(entry);
       const headers: Record<string, string> = {
         'content-type': JSON_TYPE,
-        'content-length': entry.contentLength,
+        'content-length': String(body.length),
         'cache-control': 'no-store',
         'x-vmoodle-generation': snap.generationHeader,
       };
       if (stale !== undefined) headers['x-vmoodle-stale-seconds'] = stale;
       reply.raw.writeHead(entry.status, headers);
-      reply.raw.end(entry.body);
+      reply.raw.end(body);
       return reply;
     },
   );
