@@ -106,6 +106,11 @@ export async function startMariaDb(opts: StartOptions): Promise<MariaDbServer> {
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const userArgs = asRoot ? ['--user=root'] : [];
   const fresh = !existsSync(join(dataDir, 'mysql'));
+  // Each server gets its own tmpdir: mariadbd deletes every "#sql*" file in its tmpdir when it
+  // starts, so servers sharing /tmp would delete each other's temporary tables mid-query.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  const serverEnv = { ...process.env, TMPDIR: tmp };
   if (fresh) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     await execFileP(
@@ -117,13 +122,12 @@ export async function startMariaDb(opts: StartOptions): Promise<MariaDbServer> {
         '--skip-test-db',
         ...userArgs,
       ],
-      { timeout: 120_000 },
+      { timeout: 120_000, env: serverEnv },
     ).catch((err: Error) => {
       throw new MariaDbStartError(`mariadb-install-db failed: ${err.message}`);
     });
   }
 
-  mkdirSync(join(dir, 'tmp'), { recursive: true, mode: 0o700 });
   const port = opts.port ?? (await freePort());
   const child = spawn(
     binary,
@@ -135,8 +139,7 @@ export async function startMariaDb(opts: StartOptions): Promise<MariaDbServer> {
       `--port=${port}`,
       '--bind-address=127.0.0.1',
       `--log-error=${join(dir, 'mysqld.log')}`,
-      // Internal temporary tables go here, not to a shared /tmp that other processes may clean.
-      `--tmpdir=${join(dir, 'tmp')}`,
+      `--tmpdir=${tmp}`,
       '--skip-log-bin',
       '--innodb-buffer-pool-size=64M',
       '--innodb-log-file-size=16M',
@@ -145,7 +148,7 @@ export async function startMariaDb(opts: StartOptions): Promise<MariaDbServer> {
       '--skip-name-resolve',
       ...userArgs,
     ],
-    { detached: true, stdio: 'ignore' },
+    { detached: true, stdio: 'ignore', env: serverEnv },
   );
   child.unref();
   const pid = child.pid;
