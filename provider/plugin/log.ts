@@ -19,6 +19,11 @@ function timestamp(d: Date): string {
   return iso.slice(0, 23) + '000Z';
 }
 
+// After Terraform is killed -9 nobody reads our stderr any more: the next log line fails with EPIPE,
+// and an unhandled stream error ends the process, in the middle of the calls serve.ts lets an
+// orphaned provider finish (a destroy stopped half-way). Losing those log lines is fine; dying is not.
+process.stderr.on('error', () => undefined);
+
 const secrets = new Set<string>();
 
 /** Registers a value that must never appear in a log line (e.g. a database password). */

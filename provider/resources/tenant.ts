@@ -66,7 +66,8 @@ export const tenantSchema: BlockSchema = {
     enabled: { type: T.bool, default: true, description: 'Disabled tenants are answered with a distinct status by the sidecar.' },
     config: { type: T.map(T.string), default: {}, validate: [validateConfigMap], description: 'Forced $CFG settings the sidecar serves with the site (config.php overrides).' },
     template: { type: T.string, optional: true, description: 'Path of a SQL dump of a Moodle site (plain or .gz) loaded into the new database; its wwwroot is rewritten. Used at creation only.' },
-    deletion_protection: { type: T.bool, default: true, description: 'While true, destroying or replacing the tenant is refused.' },
+    deletion_protection: { type: T.bool, default: true, description: 'While true, destroying the tenant (terraform destroy, removal from the configuration, `-replace`) is refused.' },
+    adopt_existing_database: { type: T.bool, default: false, description: 'Take over a database that already exists on the server (created by hand or by another tool) instead of refusing to create the tenant. Used at creation only: the database is kept as it is (no template is loaded into it) and the tenant\'s user is granted it. From then on the tenant owns it: destroying the tenant drops it.' },
   },
 };
 
@@ -84,6 +85,17 @@ function claimHost(ctx: VmoodleContext, host: string, id: string): string | null
 
 function refuseDeletion(host: string, what: string): string {
   return `Tenant ${host} has deletion_protection = true, so Terraform may not ${what}: that would drop its database and data folder. Set deletion_protection = false, apply, then try again.`;
+}
+
+/**
+ * Why a tenant is never replaced, protected or not. Terraform replaces by destroying first (dropping
+ * the old database before the new one exists), and create_before_destroy cannot reorder that here:
+ * the new tenant needs the host the old one still holds, and each host belongs to one tenant. So a
+ * change that would replace is refused at plan time; starting a site over is an explicit destroy.
+ * (Before this, such a plan failed with a misleading "Host already in use" naming the tenant itself.)
+ */
+function refuseReplacement(host: string, changed: string, oldDatabase: string): string {
+  return `Changing ${changed} would make Terraform replace tenant ${host}: it would drop database ${oldDatabase} before the new one exists (create_before_destroy cannot help: the host belongs to one tenant at a time). vmoodle never drops a site's database as a side effect of a change. To start this site over on a new database, destroy it explicitly first (terraform apply -destroy -target=<this resource>, with deletion_protection = false), then apply.`;
 }
 
 export const tenantResource: Resource<VmoodleContext> = {
@@ -126,11 +138,19 @@ export const tenantResource: Resource<VmoodleContext> = {
       else if (provider.datarootBase) planned.dataroot = `${provider.datarootBase.replace(/\/+$/, '')}/${String(planned.shortname)}`;
       else diags.error('No data folder', 'Set dataroot on the tenant, or dataroot_base in the provider block (or VMOODLE_DATAROOT_BASE).', ['dataroot']);
     }
+    if (prior && typeof prior.id === 'string') {
+      // Still configured, but its destroy was interrupted (see read): plan an update, which builds it again.
+      const seen = await (await import('../tenant/observe')).observeTenant(provider, prior.id);
+      if (seen?.row.state === 'deleting') planned.wwwroot = UNKNOWN;
+    }
 
     if (prior) {
       const replace = replacementPaths(tenantSchema.attributes, prior, planned);
-      if (replace.length > 0 && prior.deletion_protection === true) {
-        diags.error('Replacement refused', refuseDeletion(String(prior.host), `replace it (${replace.map((p) => p.join('.')).join(', ')} changed)`), replace[0]);
+      if (replace.length > 0) {
+        const changed = replace.map((p) => p.join('.')).join(', ');
+        const priorDb = isObject(prior.database) ? String(prior.database.name) : '?';
+        if (prior.deletion_protection === true) diags.error('Replacement refused', refuseDeletion(String(prior.host), `replace it (${changed} changed)`), replace[0]);
+        else diags.error('Replacement refused', refuseReplacement(String(prior.host), changed, priorDb), replace[0]);
       }
     }
 
@@ -163,7 +183,17 @@ export const tenantResource: Resource<VmoodleContext> = {
   async read(state, { provider, diags }) {
     const previous = specFromValue(state);
     const seen = await (await import('../tenant/observe')).observeTenant(provider, previous.id);
-    if (!seen || seen.row.state !== 'active') return null;
+    if (!seen) return null;
+    // An interrupted destroy (terraform or the provider killed, the server lost): the tenant stays in
+    // state, so the next apply finishes the destroy when the tenant has left the configuration, or
+    // builds it again when it is back (modifyPlan, update). Returning null made Terraform forget it:
+    // its registry row (holding the host), and whatever the destroy had not dropped yet, stayed
+    // orphaned for good (hardening suite, provider-faults).
+    if (seen.row.state === 'deleting') {
+      diags.warning(`Tenant ${seen.row.host} was being destroyed`, 'A destroy of this tenant was interrupted. The next apply finishes it if the tenant is no longer in the configuration, or creates the tenant again if it is.');
+      return state;
+    }
+    if (seen.row.state !== 'active') return null;
     if (!seen.databaseExists || !seen.userExists) {
       const missing = [!seen.databaseExists && `database ${seen.row.dbname}`, !seen.userExists && `user ${seen.row.dbuser}`].filter(Boolean).join(' and ');
       diags.warning(`Tenant ${seen.row.host} is incomplete`, `The ${missing} no longer exist(s) on server ${seen.row.server}; the next apply re-creates the tenant.`);
@@ -174,7 +204,8 @@ export const tenantResource: Resource<VmoodleContext> = {
 
   async update({ prior, planned, config }, { provider }) {
     const before = specFromValue(prior);
-    const after = specFromValue(planned);
+    // wwwroot is planned unknown only to rebuild a tenant whose destroy was interrupted (modifyPlan).
+    const after = specFromValue(isUnknown(planned.wwwroot ?? null) ? { ...planned, wwwroot: wwwrootFor(String(planned.host), planned.https === true) } : planned);
     const cfgDb = obj(config, 'database');
     after.database.passwordWo = cfgDb ? str(cfgDb, 'password_wo') : null;
     const plannedDb = obj(planned, 'database');
@@ -182,6 +213,10 @@ export const tenantResource: Resource<VmoodleContext> = {
       (plannedDb !== null && isUnknown(plannedDb.password ?? null)) ||
       (after.database.password !== null && after.database.password !== before.database.password) ||
       (after.database.passwordWo !== null && after.database.passwordWoVersion !== before.database.passwordWoVersion);
+    // Back in the configuration after an interrupted destroy: create it again (provision resumes
+    // from the registry row, as for an interrupted create).
+    const row = await (await provider.registry()).getById(before.id);
+    if (row?.state === 'deleting') return specToValue(await (await provision()).createTenant(provider, after));
     const updated = await (await provision()).updateTenant(provider, before, after, rotate, after.database.passwordWo !== null);
     return specToValue(updated);
   },

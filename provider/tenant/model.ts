@@ -31,6 +31,8 @@ export interface TenantSpec {
   config: Record<string, string>;
   template: string | null;
   deletionProtection: boolean;
+  /** Take over a database that exists without a registry row (creation only). */
+  adoptExistingDatabase: boolean;
 }
 
 export function tenantId(server: string, dbname: string): string {
@@ -80,6 +82,7 @@ export function specFromValue(v: ObjectValue): TenantSpec {
     config: stringMap(v, 'config') ?? {},
     template: str(v, 'template'),
     deletionProtection: bool(v, 'deletion_protection') ?? true,
+    adoptExistingDatabase: bool(v, 'adopt_existing_database') ?? false,
   };
 }
 
@@ -112,6 +115,7 @@ export function specToValue(spec: TenantSpec): ObjectValue {
     config: { ...spec.config },
     template: spec.template,
     deletion_protection: spec.deletionProtection,
+    adopt_existing_database: spec.adoptExistingDatabase,
   };
 }
 
@@ -146,5 +150,6 @@ export function specFromRow(row: TenantRow, previous: TenantSpec | null): Tenant
     config: { ...row.config },
     template: previous?.template ?? null,
     deletionProtection: previous?.deletionProtection ?? true,
+    adoptExistingDatabase: previous?.adoptExistingDatabase ?? false,
   };
 }

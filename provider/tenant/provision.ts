@@ -115,7 +115,10 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
     if (!existing) {
       step = 'check that the database is free';
       if (await admin.databaseExists(pool, spec.database.name)) {
-        throw new AttributeError(['database', 'name'], 'Database already exists', `A database "${spec.database.name}" already exists on server "${spec.database.server}" and is not managed by vmoodle. Choose another name, or drop that database if it is not in use.`);
+        if (!spec.adoptExistingDatabase) {
+          throw new AttributeError(['database', 'name'], 'Database already exists', `A database "${spec.database.name}" already exists on server "${spec.database.server}" and is not managed by vmoodle. Choose another name, drop that database if it is not in use, or set adopt_existing_database = true to make it this tenant's database (kept as it is).`);
+        }
+        log.info('adopting an existing database', { tenant: spec.id, database: spec.database.name });
       }
       step = 'register the tenant';
       await registry.insertCreating(row);
@@ -125,7 +128,24 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
       step = 'clean up an interrupted create';
       log.info('resuming an interrupted create', { tenant: spec.id, state: existing.state });
       await registry.update(spec.id, { ...row, state: 'creating' });
-      await admin.dropDatabase(pool, spec.database.name);
+      // An adopted database holds data vmoodle did not create: it is never dropped to start over.
+      if (!spec.adoptExistingDatabase) await admin.dropDatabase(pool, spec.database.name);
+    }
+
+    // A new tenant may not name a database user another tenant has. Without this check it reset
+    // that user's password (breaking the other site) and was granted its own database on top of the
+    // other's, so either site's credentials opened both (hardening suite, destroy-safety). Checked
+    // after this tenant's row exists, so two creates racing for one user cannot both pass. Tenants
+    // registered already (a resumed create; fleets imported from VMoodle that share one account on
+    // purpose, see cli/legacy/mapping.ts) keep the user they were registered with.
+    step = 'check that the database user is free';
+    const sharing =
+      existing === null &&
+      (await registry.list({ server: spec.database.server })).find(
+        (t) => t.id !== spec.id && t.dbuser === spec.database.user && t.dbuserHost === spec.database.userHost,
+      );
+    if (sharing) {
+      throw new AttributeError(['database', 'user'], 'Database user already in use', `User ${spec.database.user}@${spec.database.userHost} on server "${spec.database.server}" belongs to tenant ${sharing.host}. Each tenant needs a user of its own: sharing one would reset the other site's password and give each site the other's database.`);
     }
 
     step = 'create the database';

@@ -8,6 +8,12 @@ import * as cdktf from 'cdktf';
 
 export interface TenantConfig extends cdktf.TerraformMetaArguments {
   /**
+  * Take over a database that already exists on the server (created by hand or by another tool) instead of refusing to create the tenant. Used at creation only: the database is kept as it is (no template is loaded into it) and the tenant's user is granted it. From then on the tenant owns it: destroying the tenant drops it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs/resources/tenant#adopt_existing_database Tenant#adopt_existing_database}
+  */
+  readonly adoptExistingDatabase?: boolean | cdktf.IResolvable;
+  /**
   * Forced $CFG settings the sidecar serves with the site (config.php overrides).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs/resources/tenant#config Tenant#config}
@@ -26,7 +32,7 @@ export interface TenantConfig extends cdktf.TerraformMetaArguments {
   */
   readonly dataroot?: string;
   /**
-  * While true, destroying or replacing the tenant is refused.
+  * While true, destroying the tenant (terraform destroy, removal from the configuration, `-replace`) is refused.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs/resources/tenant#deletion_protection Tenant#deletion_protection}
   */
@@ -463,6 +469,7 @@ export class Tenant extends cdktf.TerraformResource {
       connection: config.connection,
       forEach: config.forEach
     });
+    this._adoptExistingDatabase = config.adoptExistingDatabase;
     this._config = config.config;
     this._database.internalValue = config.database;
     this._dataroot = config.dataroot;
@@ -479,6 +486,22 @@ export class Tenant extends cdktf.TerraformResource {
   // ==========
   // ATTRIBUTES
   // ==========
+
+  // adopt_existing_database - computed: true, optional: true, required: false
+  private _adoptExistingDatabase?: boolean | cdktf.IResolvable; 
+  public get adoptExistingDatabase() {
+    return this.getBooleanAttribute('adopt_existing_database');
+  }
+  public set adoptExistingDatabase(value: boolean | cdktf.IResolvable) {
+    this._adoptExistingDatabase = value;
+  }
+  public resetAdoptExistingDatabase() {
+    this._adoptExistingDatabase = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get adoptExistingDatabaseInput() {
+    return this._adoptExistingDatabase;
+  }
 
   // config - computed: true, optional: true, required: false
   private _config?: { [key: string]: string }; 
@@ -660,6 +683,7 @@ export class Tenant extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
+      adopt_existing_database: cdktf.booleanToTerraform(this._adoptExistingDatabase),
       config: cdktf.hashMapper(cdktf.stringToTerraform)(this._config),
       database: tenantDatabaseToTerraform(this._database.internalValue),
       dataroot: cdktf.stringToTerraform(this._dataroot),
@@ -676,6 +700,12 @@ export class Tenant extends cdktf.TerraformResource {
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
+      adopt_existing_database: {
+        value: cdktf.booleanToHclTerraform(this._adoptExistingDatabase),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
+      },
       config: {
         value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._config),
         isBlock: false,
