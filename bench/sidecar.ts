@@ -6,16 +6,17 @@
 // plus throughput: the sidecar vs a bare node:http server returning a constant JSON, both loaded by
 // the same bounded load generator in a second process over TCP loopback.
 // Everything is bounded in count and time, loopback only, and every process started is stopped by pid.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'undici';
 import { createConnection } from 'mysql2/promise';
 import { startMariaDb, stopMariaDb, freePort, type MariaDbServer } from '../lib/mariadb-server';
-import { MIGRATIONS, SCHEMA_VERSION } from '../registry/schema';
 import { latencyStats, fmtUs, type LatencyStats } from './stats';
+import { log, startProc, until, httpGet, hostOf, sampler, createRegistry, median, processCpuUs, type Proc, type RegistryFixture } from './common';
+import type { Report } from './report';
 
 const execFileP = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -29,109 +30,7 @@ export interface SidecarBenchOptions {
   quick: boolean;
 }
 
-export interface SidecarBenchResult {
-  targetsMet: boolean;
-}
-
-const log = (s: string): void => void process.stdout.write(s + '\n');
-
-interface Proc {
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-function startProc(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc & { output(): string } {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exit;
-        clearTimeout(t);
-      }
-    },
-  };
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function httpGet(target: { socketPath: string } | { origin: string }, path: string): Promise<{ status: number; text: string }> {
-  const client = 'socketPath' in target ? new Client('http://localhost', { socketPath: target.socketPath }) : new Client(target.origin);
-  try {
-    const res = await client.request({ method: 'GET', path });
-    return { status: res.statusCode, text: await res.body.text() };
-  } finally {
-    await client.close();
-  }
-}
-
-const hostOf = (i: number): string => `site${i}.example.org`;
-
-async function createRegistry(server: MariaDbServer, tenants: number): Promise<{ roUser: string; roPass: string; database: string }> {
-  const database = 'vmoodle_registry';
-  const admin = await createConnection({ host: '127.0.0.1', port: server.port, user: server.adminUser, password: server.adminPassword });
-  try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.query(`USE ${database}`);
-    for (const step of MIGRATIONS) for (const sql of step) await admin.query(sql);
-    await admin.query('UPDATE vmoodle_meta SET schema_version = ? WHERE id = 1', [SCHEMA_VERSION]);
-    const roUser = 'bench_ro';
-    const roPass = 'ro-' + Math.random().toString(36).slice(2);
-    for (const h of ['%', 'localhost']) {
-      await admin.query(`CREATE USER IF NOT EXISTS '${roUser}'@'${h}' IDENTIFIED BY '${roPass}'`);
-      await admin.query(`GRANT SELECT ON ${database}.* TO '${roUser}'@'${h}'`);
-    }
-    await admin.beginTransaction();
-    const BATCH = 1000;
-    for (let start = 0; start < tenants; start += BATCH) {
-      const rows: unknown[][] = [];
-      for (let i = start; i < Math.min(tenants, start + BATCH); i++) {
-        rows.push([
-          `site${i}`, hostOf(i), 'active', 1, `Site ${i}`, `s${i}`, `https://${hostOf(i)}`, 'default', 'mariadb',
-          '127.0.0.1', 3306, `moodle_site${i}`, `u_site${i}`, `pw-site${i}-${'x'.repeat(20)}`, 'mdl_', `/srv/moodledata/site${i}`,
-          JSON.stringify({ theme: 'boost', lang: 'en' }),
-        ]);
-      }
-      await admin.query(
-        `INSERT INTO vmoodle_tenant (id, host, state, enabled, name, shortname, wwwroot, server, dbtype, dbhost, dbport, dbname, dbuser, dbpass, prefix, dataroot, config) VALUES ?`,
-        [rows],
-      );
-    }
-    await admin.query('UPDATE vmoodle_meta SET generation = generation + 1 WHERE id = 1');
-    await admin.commit();
-    return { roUser, roPass, database };
-  } finally {
-    await admin.end();
-  }
-}
-
-/** Random host indexes with a fixed seed (mulberry32), so every run asks the same questions. */
-function sampler(seed: number, n: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n) | 0;
-  };
-}
-
-async function benchVmoodleMysql2(server: MariaDbServer, ro: { roUser: string; roPass: string; database: string }, tenants: number, n: number): Promise<LatencyStats> {
+async function benchVmoodleMysql2(server: MariaDbServer, ro: RegistryFixture, tenants: number, n: number): Promise<LatencyStats> {
   const pick = sampler(7, tenants);
   const times: number[] = [];
   for (let i = -50; i < n; i++) {
@@ -189,20 +88,6 @@ async function load(origin: string, pathsFile: string, connections: number, requ
   return r;
 }
 
-/** utime + stime of a process in µs (Linux /proc), or null elsewhere. */
-function processCpuUs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ", field 3 is index 0: utime and stime are fields 14 and 15.
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
 async function measuredLoad(
   pid: number,
   origin: string,
@@ -218,12 +103,7 @@ async function measuredLoad(
   return { rps: r.rps, cpuUs: before === null || after === null ? null : (after - before) / (requests + warmup) };
 }
 
-function median(values: Array<number | null>): number | null {
-  const v = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  return v.length === 0 ? null : v[Math.floor(v.length / 2)]!;
-}
-
-export async function runSidecarBench(opts: SidecarBenchOptions): Promise<SidecarBenchResult> {
+export async function runSidecarBench(report: Report, opts: SidecarBenchOptions): Promise<void> {
   const n = opts.quick
     ? { a: 300, b: 20_000, b0: 5, c: 300, d: 1000, load: 8000, warm: 1000 }
     : { a: 2000, b: 100_000, b0: 20, c: 2000, d: 5000, load: 20_000, warm: 2000 };
@@ -323,7 +203,25 @@ export async function runSidecarBench(opts: SidecarBenchOptions): Promise<Sideca
     log('targets:');
     log(`  PHP fast path ≥ 50× faster than VMoodle's lookup at p50: ${fastRatio.toFixed(0)}× (vs the faster of (a)/(a')) — ${fastOk ? 'MET' : 'NOT MET'}`);
     log(`  sidecar throughput ≥ 70% of bare node:http: ${(ratio * 100).toFixed(1)}% — ${tputOk ? 'MET' : 'NOT MET'}`);
-    return { targetsMet: fastOk && tputOk };
+
+    // The same figures for the summary table and the JSON results, each against its floor.
+    const vmoodle = { label: "VMoodle lookup p50 (faster of (a)/(a'))", value: baseline };
+    const lookup = (id: string, label: string, s: LatencyStats, target?: number): void => {
+      report.add('sidecar', { id, label: `${label}, ${opts.tenants} tenants`, unit: 'µs', value: s.p50, floor: vmoodle, stat: `p50 of ${s.n}, p99 ${fmtUs(s.p99)}`, ...(target ? { target: { on: 'ratio' as const, bound: 'max' as const, limit: target } } : {}) });
+    };
+    lookup('lookup-php-map-opcache', 'PHP include, map fast path (opcache)', b, 1 / 50);
+    lookup('lookup-php-map-no-opcache', 'PHP include, map without opcache', b0);
+    lookup('lookup-php-http-fallback', 'PHP include, HTTP fallback', c);
+    lookup('lookup-undici-keepalive', 'undici → sidecar, keep-alive', d);
+    report.add('sidecar', {
+      id: 'sidecar-throughput',
+      label: `sidecar /v1/resolve throughput, ${CONNECTIONS} connections`,
+      unit: 'req/s',
+      value: sidecarBest,
+      floor: { label: 'bare node:http constant JSON', value: bareBest },
+      target: { on: 'ratio', bound: 'min', limit: 0.7 },
+      stat: `best of ${ROUNDS} alternating rounds`,
+    });
   } finally {
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);
     if (db) await stopMariaDb(db, { remove: true }).catch(() => undefined);

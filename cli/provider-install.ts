@@ -31,7 +31,8 @@ export function installProvider(opts: { dir?: string } = {}): InstallResult {
   const version = providerVersion();
   const folder = join(mirror, PROVIDER_HOST, PROVIDER_NAMESPACE, PROVIDER_TYPE, version, platform());
   mkdirSync(folder, { recursive: true });
-  const entry = resolve(__dirname, '..', 'provider', 'main.js');
+  // launch.js runs the one-file bundle with a code cache when it is current, else main.js (see there).
+  const entry = resolve(__dirname, '..', 'provider', 'launch.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first.`);
   const executable = join(folder, `terraform-provider-${PROVIDER_TYPE}_v${version}`);
   // Terraform hashes the package folder into .terraform.lock.hcl: the launcher's content depends

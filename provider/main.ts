@@ -1,26 +1,9 @@
-// Entry point of terraform-provider-vmoodle. Modules that need databases are loaded lazily by the
-// resources, so the process reaches the handshake quickly (Terraform starts it 3-5 times a command).
-import { serve, HandshakeError } from './plugin/serve';
-import { createHandlers } from './framework/server';
-import { vmoodleProvider } from './provider';
+// Entry point of terraform-provider-vmoodle (the plain tsc output; the installed launcher runs
+// launch.ts, which prefers the one-file bundle). The handshake line goes out before the provider's
+// own modules load: Terraform starts this process 3-5 times a command and waits for that line each
+// time. Modules that need databases load later still, on first use by the resources.
+import { startProvider } from './start';
+import type { ProviderRuntime } from './plugin/serve';
 
-// stdout carries the go-plugin handshake: anything printed before it breaks Terraform's parser.
-console.log = console.error;
-console.info = console.error;
-
-const { handlers, shutdown } = createHandlers(vmoodleProvider);
-
-process.on('uncaughtException', (err) => {
-  // go-plugin surfaces stderr lines starting with "panic: " to the user when the plugin dies.
-  process.stderr.write(`panic: ${err.stack ?? err.message}\n`);
-  process.exit(2);
-});
-
-serve({ handlers, onShutdown: shutdown }).catch((err: unknown) => {
-  if (err instanceof HandshakeError) {
-    process.stderr.write(err.message + '\n');
-    process.exit(1);
-  }
-  process.stderr.write(`panic: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(2);
-});
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+startProvider(() => require('./runtime') as ProviderRuntime);

@@ -1,6 +1,6 @@
 // Write a file so that readers see the old content or the new, never a mix: temp file in the same
 // folder, fsync, chmod, rename over the target, fsync the folder (so the rename survives a crash).
-import { open, rename, unlink, chmod } from 'node:fs/promises';
+import { open, readdir, rename, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
@@ -56,6 +56,23 @@ export async function writeFileAtomicChunks(
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
   }
+}
+
+/**
+ * Removes the temp files of `path` left by an earlier process (a writer killed -9 mid-write never
+ * reaches its cleanup; each left file is as big as the file it was replacing, so repeated crashes
+ * would fill a small state dir). Returns how many were removed.
+ */
+export async function removeStaleTempFiles(path: string): Promise<number> {
+  const prefix = `.${basename(path)}.`;
+  const mine = `${prefix}${process.pid}.`;
+  let removed = 0;
+  for (const name of await readdir(dirname(path)).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp') || name.startsWith(mine)) continue;
+    if (!/^\d+\.\d+\.tmp$/.test(name.slice(prefix.length))) continue;
+    await unlink(join(dirname(path), name)).then(() => removed++, () => undefined);
+  }
+  return removed;
 }
 
 /** chmod that reports instead of throwing (used where a wrong mode is worth a log line, not a crash). */

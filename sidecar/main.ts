@@ -1,6 +1,7 @@
 // vmoodle-sidecar: wires the options, the registry reader, the poller, the files it keeps (PHP map,
 // state file) and the HTTP server, and shuts them down on SIGTERM/SIGINT.
 import { mkdirSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { parseOptions, UsageError, USAGE, isLoopback, type SidecarOptions } from './options';
 import { describeDsn } from './dsn';
 import { buildServer } from './server';
@@ -11,28 +12,95 @@ import { Poller } from './poller';
 import { writePhpMap } from './php-map';
 import { saveStateFile } from './state-file';
 import { prepareUnixSocket, restrictUnixSocket } from './listen';
+import { removeStaleTempFiles } from './atomic-write';
 import type { Snapshot } from './snapshot';
 import type { FastifyBaseLogger } from 'fastify';
 
-/** Writes the PHP map (every snapshot) and the state file (registry snapshots), one write at a time. */
+/**
+ * Writes the PHP map (every snapshot) and the state file (registry snapshots), one write at a time.
+ *
+ * A write that fails (disk full, read-only state dir) is retried every `retryMs` until it succeeds or
+ * a newer snapshot supersedes it. Without the retry, the files stayed at the old generation until the
+ * next registry change, which may be days away: a restart during a registry outage then restored an
+ * older snapshot than the one being served (hardening suite, "disk full" fault).
+ *
+ * A PHP map that could not be replaced is removed: the include would otherwise keep resolving hosts
+ * from an out-of-date map (a host moved to another tenant would still reach the old one), whereas
+ * without a map it asks this process, which serves the current snapshot. Removal works on a full
+ * disk; on a read-only one it cannot, and the error log says the map is stale.
+ */
 function persister(opts: SidecarOptions, metrics: Metrics, log: FastifyBaseLogger): (s: Snapshot) => Promise<void> {
+  const retryMs = Math.min(Math.max(opts.pollIntervalMs, 1000), 30_000);
   let chain: Promise<void> = Promise.resolve();
-  return (snapshot) => {
-    chain = chain.then(async () => {
+  let latest: Snapshot | null = null;
+  let mapPending = false;
+  let statePending = false;
+  // Failures in the current streak: the first is logged, the rest only counted, until a success.
+  let mapFailures = 0;
+  let stateFailures = 0;
+  // Whether the map on disk may be older than the snapshot served. Its removal is retried with
+  // every failed write: a dir that was read-only (removal impossible) may be writable but full now.
+  let staleMap = false;
+  let removalLogged = false;
+  let retry: NodeJS.Timeout | null = null;
+
+  const writePending = async (): Promise<void> => {
+    const snapshot = latest;
+    if (!snapshot) return;
+    if (mapPending) {
       try {
         await writePhpMap(opts.phpMap, snapshot.generation, snapshot.tenants);
+        mapPending = false;
+        staleMap = false;
+        removalLogged = false;
+        if (mapFailures > 0) log.info({ path: opts.phpMap, failures: mapFailures }, 'PHP map written again');
+        mapFailures = 0;
       } catch (err) {
         metrics.mapWriteFailures++;
-        log.error({ path: opts.phpMap, code: (err as NodeJS.ErrnoException).code }, 'cannot write the PHP map');
+        if (mapFailures++ === 0) log.error({ path: opts.phpMap, code: (err as NodeJS.ErrnoException).code }, 'cannot write the PHP map; retrying');
+        staleMap = true;
       }
-      if (snapshot.meta.source !== 'registry') return;
+      if (staleMap) {
+        try {
+          await unlink(opts.phpMap);
+          staleMap = false;
+          log.warn({ path: opts.phpMap }, 'removed the out-of-date PHP map: the include asks the sidecar until it is written again');
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') staleMap = false;
+          else if (!removalLogged) {
+            removalLogged = true;
+            log.error({ path: opts.phpMap, code }, 'cannot remove the out-of-date PHP map: the include may serve an out-of-date map');
+          }
+        }
+      }
+    }
+    if (statePending) {
       try {
         await saveStateFile(opts.stateFile, { generation: snapshot.generation, readAt: snapshot.meta.readAt, tenants: snapshot.tenants });
+        statePending = false;
+        if (stateFailures > 0) log.info({ path: opts.stateFile, failures: stateFailures }, 'state file written again');
+        stateFailures = 0;
       } catch (err) {
         metrics.stateWriteFailures++;
-        log.error({ path: opts.stateFile, code: (err as NodeJS.ErrnoException).code }, 'cannot write the state file');
+        if (stateFailures++ === 0) log.error({ path: opts.stateFile, code: (err as NodeJS.ErrnoException).code }, 'cannot write the state file; retrying');
       }
-    });
+    }
+    if ((mapPending || statePending) && retry === null) {
+      retry = setTimeout(() => {
+        retry = null;
+        chain = chain.then(writePending);
+      }, retryMs);
+      retry.unref();
+    }
+  };
+
+  return (snapshot) => {
+    latest = snapshot;
+    mapPending = true;
+    // A snapshot restored from the state file is already on disk.
+    statePending = snapshot.meta.source === 'registry';
+    chain = chain.then(writePending);
     return chain;
   };
 }
@@ -61,6 +129,7 @@ export async function main(argv: string[]): Promise<void> {
   mkdirSync(opts.stateDir, { recursive: true, mode: 0o750 });
   const state = new ServingState();
   const metrics = new Metrics();
+  metrics.watchEventLoop();
   const app = buildServer({ state, metrics, token: opts.token, logLevel: opts.logLevel });
   const log = app.log;
 
@@ -73,6 +142,11 @@ export async function main(argv: string[]): Promise<void> {
       log.warn({ host: opts.listen.host }, 'listening beyond loopback: database credentials will cross the network');
     }
     await app.listen({ host: opts.listen.host, port: opts.listen.port });
+  }
+
+  for (const file of [opts.stateFile, opts.phpMap]) {
+    const removed = await removeStaleTempFiles(file);
+    if (removed > 0) log.warn({ path: file, removed }, 'removed temp files left by an interrupted write');
   }
 
   const source = new RegistrySource(opts.registry);

@@ -1,5 +1,6 @@
 // Prometheus text exposition, by hand: a handful of counters and one histogram do not justify a
 // dependency, and the hot path only increments plain numbers.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ServingState } from './serving-state';
 
 export type LookupOutcome = 'ok' | 'disabled' | 'unknown' | 'malformed' | 'not_ready';
@@ -20,6 +21,16 @@ export class Metrics {
   private reloadSum = 0;
   private reloadCount = 0;
   private lastReloadSeconds = 0;
+  private loopDelay: IntervalHistogram | undefined;
+
+  /**
+   * Starts measuring event-loop stalls (what a reload must not cause): exposed as the longest stall
+   * and the p99 since the previous scrape, so a scrape after a reload shows what that reload did.
+   */
+  watchEventLoop(): void {
+    this.loopDelay ??= monitorEventLoopDelay({ resolution: 5 });
+    this.loopDelay.enable();
+  }
 
   observeReload(seconds: number): void {
     this.lastReloadSeconds = seconds;
@@ -69,6 +80,15 @@ export class Metrics {
       [`vmoodle_sidecar_php_map_write_failures_total ${this.mapWriteFailures}`]);
     metric('vmoodle_sidecar_state_file_write_failures_total', 'counter', 'Failed writes of the state file.',
       [`vmoodle_sidecar_state_file_write_failures_total ${this.stateWriteFailures}`]);
+    if (this.loopDelay) {
+      // The histogram counts from its timer's resolution (5 ms): smaller stalls read as ~5 ms.
+      const seconds = (ns: number): string => (Number.isFinite(ns) ? ns / 1e9 : 0).toFixed(6);
+      metric('vmoodle_sidecar_event_loop_delay_max_seconds', 'gauge', 'Longest event-loop stall since the previous scrape of /metrics.',
+        [`vmoodle_sidecar_event_loop_delay_max_seconds ${seconds(this.loopDelay.max)}`]);
+      metric('vmoodle_sidecar_event_loop_delay_p99_seconds', 'gauge', '99th percentile of event-loop delay since the previous scrape of /metrics.',
+        [`vmoodle_sidecar_event_loop_delay_p99_seconds ${seconds(this.loopDelay.percentile(99))}`]);
+      this.loopDelay.reset();
+    }
     return out.join('\n') + '\n';
   }
 }

@@ -2,19 +2,19 @@
 // reloads the whole snapshot only when it changed, keeps serving the last good snapshot when the
 // registry is unreachable (backing off), and at boot falls back to the state file.
 import type { FastifyBaseLogger } from 'fastify';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { buildSnapshot, type Snapshot, type SnapshotItem } from './snapshot';
+import { buildSnapshot, type Snapshot, type SnapshotItem, type SnapshotSlot } from './snapshot';
 import type { ServingState } from './serving-state';
 import type { Metrics } from './metrics';
-import type { RegistryLoad } from './registry-source';
+import type { KnownTenants, RegistryLoad, VersionedRow } from './registry-source';
+import { forEachSliced } from './slices';
 import { tenantFromRegistryRow, InvalidTenantError, type TenantRecord } from './tenant-record';
 import { loadStateFile, StateFileError } from './state-file';
 
 /** What the poller needs from the registry (RegistrySource, or a stand-in). */
 export interface RegistryReader {
   readGeneration(): Promise<number>;
-  /** `known`: id → row digest of the snapshot being served, so only changed rows need reading. */
-  load(known?: ReadonlyMap<string, string>): Promise<RegistryLoad>;
+  /** `known`: what the snapshot being served holds per tenant id, so only changed rows need reading. */
+  load<T extends object = never>(known: KnownTenants<T> | undefined, onRow: (row: VersionedRow) => void): Promise<RegistryLoad<T>>;
 }
 
 export interface PollerOptions {
@@ -33,8 +33,6 @@ export interface PollerOptions {
 /** Log at most this many invalid rows one by one per reload, then a summary. */
 const INVALID_ROWS_LOGGED = 20;
 
-/** Rows validated between yields to the event loop (a few ms of work at most). */
-const VALIDATE_SLICE = 500;
 
 function errorSummary(err: unknown): { code?: string; message: string } {
   if (err instanceof Error) {
@@ -128,50 +126,45 @@ export class Poller {
     const started = process.hrtime.bigint();
     // Tenants of the snapshot being served that came from the registry: unchanged rows are taken over.
     const previous = this.o.state.snapshot;
-    let load: RegistryLoad;
-    try {
-      load = await this.o.reader.load(previous?.meta.source === 'registry' ? previous.digests() : undefined);
-    } catch (err) {
-      this.o.metrics.reloadFailures++;
-      throw err;
-    }
-    // Mark the registry up before the swap, so no request sees the new snapshot flagged stale.
-    this.markUp();
-    // Validate what is new or changed, a slice at a time: requests keep being answered meanwhile.
-    const fresh = new Map<string, { record: TenantRecord; digest: string }>();
+    // Rows are validated as they arrive (the reader streams them, yielding to the event loop).
+    const fresh = new Map<string, { record: TenantRecord; version: string }>();
     let invalid = 0;
-    for (let i = 0; i < load.rows.length; i++) {
-      if (i > 0 && i % VALIDATE_SLICE === 0) await yieldToLoop();
-      const row = load.rows[i]!;
+    const onRow = (row: VersionedRow): void => {
       try {
-        fresh.set(String(row.id), { record: tenantFromRegistryRow(row), digest: row.digest });
+        fresh.set(String(row.id), { record: tenantFromRegistryRow(row), version: String(row.version) });
       } catch (err) {
         if (!(err instanceof InvalidTenantError)) throw err;
         invalid++;
         // The message names the tenant id and the field, never the value (it may be a password).
         if (invalid <= INVALID_ROWS_LOGGED) this.o.log.error({ tenant: err.tenantId, field: err.field }, `registry row skipped: ${err.message}`);
       }
+    };
+    let load: RegistryLoad<SnapshotSlot>;
+    try {
+      load = await this.o.reader.load<SnapshotSlot>(previous?.meta.source === 'registry' ? previous.slots() : undefined, onRow);
+    } catch (err) {
+      this.o.metrics.reloadFailures++;
+      throw err;
     }
+    const readMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // Mark the registry up before the swap, so no request sees the new snapshot flagged stale.
+    this.markUp();
     if (invalid > INVALID_ROWS_LOGGED) this.o.log.error(`${invalid} registry rows skipped in total`);
     this.o.metrics.invalidRows = invalid;
+    // Unchanged tenants come as the served slot itself (taken over as is); changed ones by id. An
+    // invalid row has no fresh record and is left out.
     const items: SnapshotItem[] = [];
-    for (const [id, digest] of load.digests) {
-      const changed = fresh.get(id);
-      if (changed) {
-        items.push(changed);
-        continue;
-      }
-      const kept = load.full ? undefined : previous?.slot(id);
-      // Not fetched means the digest matched the served one; an invalid row is simply absent.
-      if (kept && kept.digest === digest) items.push({ record: kept.record, digest, reuse: kept.entry });
-    }
+    await forEachSliced(load.order, (o) => {
+      const item = typeof o === 'string' ? fresh.get(o) : o;
+      if (item) items.push(item);
+    });
     const snapshot = await buildSnapshot({ generation: load.generation, source: 'registry', readAt: load.readAt }, items);
     this.o.state.install(snapshot, load.readAt);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.o.metrics.reloads++;
     this.o.metrics.observeReload(seconds);
     this.o.log.info(
-      { generation: snapshot.generation, tenants: snapshot.size, read: load.rows.length, invalid, ms: Math.round(seconds * 1000) },
+      { generation: snapshot.generation, tenants: snapshot.size, read: load.rowsRead, invalid, readMs: Math.round(readMs), ms: Math.round(seconds * 1000) },
       'snapshot loaded from registry',
     );
     await this.o.onInstalled(snapshot);

@@ -42,6 +42,21 @@ export interface RegistryTenantRow {
   config: unknown;
 }
 
+/**
+ * One copy of the values most tenants share (server name, driver, database host, table prefix): the
+ * database driver hands each row its own strings, ~10 MB of duplicates at 100,000 tenants. Bounded,
+ * so a registry of all-different values cannot grow it without limit.
+ */
+const shared = new Map<string, string>();
+const SHARED_MAX = 10_000;
+
+function intern(s: string): string {
+  const known = shared.get(s);
+  if (known !== undefined) return known;
+  if (shared.size < SHARED_MAX) shared.set(s, s);
+  return s;
+}
+
 /** C0 controls and DEL: never legitimate in these values, and they would break logs and pages. */
 function hasControl(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -124,15 +139,15 @@ function build(f: Omit<RegistryTenantRow, 'host'>, key: unknown): TenantRecord {
     name: c.text('name', f.name, { max: 255, empty: true }),
     shortname: c.text('shortname', f.shortname, { max: 100, empty: true }),
     wwwroot,
-    server: c.text('server', f.server, { max: 64 }),
-    dbtype,
-    dbhost: c.text('dbhost', f.dbhost, { max: 255 }),
+    server: intern(c.text('server', f.server, { max: 64 })),
+    dbtype: intern(dbtype),
+    dbhost: intern(c.text('dbhost', f.dbhost, { max: 255 })),
     dbport: c.port('dbport', f.dbport),
     dbsocket: c.nullableText('dbsocket', f.dbsocket, 255),
     dbname: c.text('dbname', f.dbname, { max: 64 }),
     dbuser: c.text('dbuser', f.dbuser, { max: 80 }),
     dbpass: c.text('dbpass', f.dbpass, { max: 255, empty: true, anyChar: true }),
-    prefix,
+    prefix: intern(prefix),
     dataroot,
     config: config.config,
   };

@@ -83,6 +83,7 @@ export class ServerPools {
   private readonly servers: Map<string, ServerSettings>;
   private readonly pools = new Map<string, Pool>();
   private registryPool: Pool | undefined;
+  private lockPool: Pool | undefined;
   private closed = false;
 
   constructor(
@@ -131,6 +132,21 @@ export class ServerPools {
     return this.registryPool;
   }
 
+  /**
+   * Connections to the registry server for session-bound named locks (provider/tenant/lock.ts), kept
+   * apart from the registry pool so that lock holders never starve their own registry writes, and
+   * reused so that -parallelism=30 creates do not open and authenticate 30 connections each round.
+   */
+  locks(): Pool {
+    if (this.closed) throw new PoolsClosedError();
+    if (!this.lockPool) {
+      const s = this.options.registry;
+      if (!s) throw new ConfigError(this.options.registryField ?? 'registry', 'the registry database is not configured');
+      this.lockPool = this.createPool(s, { connectionLimit: 64, maxIdle: 32 });
+    }
+    return this.lockPool;
+  }
+
   /** A dedicated multi-statement connection to a named server, for the SQL loader. Caller must end() it. */
   openLoaderConnection(name: string, database?: string): Promise<Connection> {
     if (this.closed) return Promise.reject(new PoolsClosedError());
@@ -146,17 +162,19 @@ export class ServerPools {
     this.closed = true;
     const all = [...this.pools.values()];
     if (this.registryPool) all.push(this.registryPool);
+    if (this.lockPool) all.push(this.lockPool);
     this.pools.clear();
     this.registryPool = undefined;
+    this.lockPool = undefined;
     await Promise.allSettled(all.map((p) => p.end()));
   }
 
-  private createPool(s: ServerSettings): Pool {
+  private createPool(s: ServerSettings, size: { connectionLimit?: number; maxIdle?: number } = {}): Pool {
     const tuning = this.options.tuning ?? {};
     const opts: PoolOptions = {
       ...connectionOptions(s),
-      connectionLimit: tuning.connectionLimit ?? 10,
-      maxIdle: 2,
+      connectionLimit: size.connectionLimit ?? tuning.connectionLimit ?? 10,
+      maxIdle: size.maxIdle ?? 2,
       idleTimeout: 60_000,
       waitForConnections: true,
       queueLimit: 0,

@@ -1,14 +1,21 @@
 // go-plugin's side of the contract with Terraform: check the magic cookie, listen on a fresh unix
 // socket with mutual TLS, print the one handshake line on stdout, serve the provider and the small
 // go-plugin services, and leave promptly when told to (GRPCController.Shutdown) or when orphaned.
+//
+// Start-up order matters: Terraform starts a provider process 3-5 times per command and waits for
+// the handshake line each time. Only what the line needs runs before it: the certificate (~2 ms) and
+// a plain net.Server on the socket (the kernel queues Terraform's connection from then on). The
+// runtime — node:http2 (+tls, ~20 ms), the protobuf codecs, the logger, the provider's own modules —
+// loads right after the line is out, in the same tick, so it is ready before the event loop accepts
+// that first connection. This file therefore imports nothing of it, not even the logger.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnaryGrpcServer, GrpcError, GrpcStatus } from './grpc-server';
 import { createServerCertificate } from './tls-cert';
-import { log, scrub } from './log';
-import { providerMethods, PROVIDER_SERVICE, type RpcName, type RequestOf, type ResponseOf } from './proto/tfplugin6';
-import { Empty, HealthCheckRequest, HealthCheckResponse } from './proto/go-plugin';
+// A const enum: inlined at compile time, so this import emits no require().
+import { GrpcStatus } from './grpc-server';
+import type { RpcName, RequestOf, ResponseOf } from './proto/tfplugin6';
 
 export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
@@ -17,11 +24,29 @@ export type ProviderHandlers = {
   [K in RpcName]?: (request: RequestOf<K>, signal: AbortSignal) => Promise<ResponseOf<K>>;
 };
 
-export interface ServeOptions {
+export interface LoadedProvider {
   handlers: ProviderHandlers;
-  env?: NodeJS.ProcessEnv;
   /** Called once before the process exits, e.g. to close database pools. */
   onShutdown?: () => Promise<void>;
+}
+
+/** What serve() loads once the handshake line is out (provider/runtime.ts). */
+export interface ProviderRuntime {
+  grpc: typeof import('./grpc-server');
+  tfplugin6: Pick<typeof import('./proto/tfplugin6'), 'providerMethods' | 'PROVIDER_SERVICE'>;
+  goPlugin: Pick<typeof import('./proto/go-plugin'), 'Empty' | 'HealthCheckRequest' | 'HealthCheckResponse'>;
+  log: typeof import('./log').log;
+  scrub: typeof import('./log').scrub;
+  loadProvider(): LoadedProvider;
+}
+
+export interface ServeOptions {
+  /**
+   * Loads the runtime: called right after the handshake line is printed (before any RPC can arrive),
+   * so none of it is on the handshake path.
+   */
+  runtime: () => ProviderRuntime;
+  env?: NodeJS.ProcessEnv;
 }
 
 export class HandshakeError extends Error {
@@ -42,25 +67,49 @@ function checkEnvironment(env: NodeJS.ProcessEnv): void {
   }
 }
 
+function listenOn(listener: NetServer, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(path, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 export async function serve(opts: ServeOptions): Promise<void> {
   const env = opts.env ?? process.env;
   checkEnvironment(env);
 
   const clientCert = env.PLUGIN_CLIENT_CERT;
   const cert = clientCert ? createServerCertificate() : undefined;
+  const socketDir = mkdtempSync(join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), 'vmtf-'));
+  const socketPath = join(socketDir, 'p.sock');
+  const listener = createNetServer();
+  await listenOn(listener, socketPath);
+
+  const handshake = ['1', '6', 'unix', socketPath, 'grpc', cert?.handshakeField ?? ''].join('|');
+  process.stdout.write(handshake + '\n');
+
+  // Everything below runs before control returns to the event loop, so no connection is accepted
+  // (let alone an RPC read) until the server and every handler are in place.
+  const rt = opts.runtime();
+  const { UnaryGrpcServer, GrpcError } = rt.grpc;
+  const { providerMethods, PROVIDER_SERVICE } = rt.tfplugin6;
+  const { Empty, HealthCheckRequest, HealthCheckResponse } = rt.goPlugin;
+  const { log, scrub } = rt;
   const server = new UnaryGrpcServer({
     tls: cert && clientCert ? { certPem: cert.certPem, keyPem: cert.keyPem, clientCaPem: clientCert } : undefined,
     onError: (err, path) => log.error('rpc failed', { rpc: path, error: scrub(err instanceof Error ? err.stack ?? err.message : String(err)) }),
   });
+  const provider = rt.loadProvider();
 
   let shuttingDown = false;
-  const socketDir = mkdtempSync(join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), 'vmtf-'));
-  const socketPath = join(socketDir, 'p.sock');
   const exit = async (code: number): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
     try {
-      await opts.onShutdown?.();
+      await provider.onShutdown?.();
     } catch (err) {
       log.warn('shutdown hook failed', { error: String(err) });
     }
@@ -72,7 +121,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   };
 
   for (const name of Object.keys(providerMethods) as RpcName[]) {
-    const handler = opts.handlers[name] as ((req: unknown, signal: AbortSignal) => Promise<unknown>) | undefined;
+    const handler = provider.handlers[name] as ((req: unknown, signal: AbortSignal) => Promise<unknown>) | undefined;
     if (!handler) continue;
     const codec = providerMethods[name] as unknown as {
       request: { decode(b: Uint8Array): unknown };
@@ -95,17 +144,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
     if (req.service !== '' && req.service !== 'plugin') throw new GrpcError(GrpcStatus.NOT_FOUND, `unknown service ${req.service}`);
     return HealthCheckResponse.encode({ status: 1 });
   });
-
-  await server.listen({ path: socketPath });
+  server.attach(listener);
 
   // Ctrl-C reaches the whole process group; Terraform itself decides when we stop (StopProvider,
   // then Shutdown), and dying mid-apply would leave half-created tenants.
   process.on('SIGINT', () => log.debug('SIGINT ignored: waiting for Terraform to shut the provider down'));
   process.on('SIGTERM', () => void exit(0));
-  watchParent(() => server.busy, () => void exit(0));
-
-  const handshake = ['1', '6', 'unix', socketPath, 'grpc', cert?.handshakeField ?? ''].join('|');
-  process.stdout.write(handshake + '\n');
+  watchParent(() => server.busy, () => {
+    log.warn('Terraform went away; exiting');
+    void exit(0);
+  });
 }
 
 /**
@@ -118,7 +166,6 @@ function watchParent(busy: () => number, leave: () => void): void {
     if (process.ppid === parent) return;
     if (busy() === 0) {
       clearInterval(timer);
-      log.warn('Terraform went away; exiting');
       leave();
     }
   }, 500);

@@ -63,16 +63,15 @@ export function resolveRoute(app: FastifyInstance, { state, metrics }: RouteDeps
       // The body was serialised with the response schema when the snapshot was built: write it
       // straight to the socket, skipping fastify's per-reply send machinery on the hot path.
       reply.hijack();
-      const body = snap.body(entry);
       const headers: Record<string, string> = {
         'content-type': JSON_TYPE,
-        'content-length': String(body.length),
+        'content-length': String(snap.bodyBytes(entry)),
         'cache-control': 'no-store',
         'x-vmoodle-generation': snap.generationHeader,
       };
       if (stale !== undefined) headers['x-vmoodle-stale-seconds'] = stale;
       reply.raw.writeHead(entry.status, headers);
-      reply.raw.end(body);
+      reply.raw.end(snap.body(entry));
       return reply;
     },
   );

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,6 +57,8 @@ before(async () => {
   const sock = join(dir, 'sidecar.sock');
   sidecar = startSidecar(['--registry', reg.readOnlyDsn, '--state-dir', dir]);
   await waitFor('sidecar ready', async () => (await request({ socketPath: sock }, '/readyz')).status === 200, 15_000);
+  // The map is written off the request path, after the snapshot is served: wait for it too.
+  await waitFor('PHP map written', async () => existsSync(join(dir, 'vmoodle-map.php')), 15_000);
   docroot = join(dir, 'moodle');
   writeMoodleStandIn(docroot, {
     map: { map: join(dir, 'vmoodle-map.php'), socket: sock },
