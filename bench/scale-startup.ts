@@ -105,7 +105,7 @@ function timeToSchema(executable: string, env: NodeJS.ProcessEnv, client: Client
 }
 
 export async function runStartupBench(report: Report, opts: { quick: boolean }): Promise<void> {
-  const runs = opts.quick ? 5 : 15;
+  const runs = opts.quick ? 5 : 21;
   const mirror = mkdtempSync(join(tmpdir(), 'vmoodle-bench-mirror-'));
   try {
     const { executable } = installProvider({ dir: mirror });

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync, chmodSync, readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const PROVIDER_HOST = 'registry.terraform.io';
 export const PROVIDER_NAMESPACE = 'vmoodle';
@@ -37,10 +38,24 @@ export function installProvider(opts: { dir?: string } = {}): InstallResult {
   const executable = join(folder, `terraform-provider-${PROVIDER_TYPE}_v${version}`);
   // Terraform hashes the package folder into .terraform.lock.hcl: the launcher's content depends
   // only on where node and this checkout live, so rebuilding the provider keeps lock files valid.
-  const script = `#!/bin/sh\n# vmoodle provider launcher (written by "vmoodle provider install")\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} "$@"\n`;
-  writeFileSync(executable, script);
+  writeFileSync(executable, launcherScript(process.execPath, entry));
   chmodSync(executable, 0o755);
   return { mirror, executable, version };
+}
+
+/**
+ * The launcher Terraform executes. Preferably node itself through a `#!` line: no /bin/sh to start
+ * first (~5 ms of each of the 3-5 provider processes a command starts), and Terraform's SIGKILL
+ * reaches node directly. Node reads an extension-less file as CommonJS, or as an ES module inside a
+ * `"type": "module"` package (a Terraform working dir can be in one): the line works either way,
+ * synchronously where it can. A node path a `#!` line cannot carry gets the /bin/sh launcher.
+ */
+export function launcherScript(nodePath: string, entry: string): string {
+  const note = '// vmoodle provider launcher (written by "vmoodle provider install")';
+  if (nodePath.length <= 120 && /^\/[^\s]*$/.test(nodePath)) {
+    return `#!${nodePath}\n${note}\ntypeof require === 'function' ? require(${JSON.stringify(entry)}) : import(${JSON.stringify(pathToFileURL(entry).href)});\n`;
+  }
+  return `#!/bin/sh\n# vmoodle provider launcher (written by "vmoodle provider install")\nexec ${JSON.stringify(nodePath)} ${JSON.stringify(entry)} "$@"\n`;
 }
 
 /** A Terraform CLI configuration that installs vmoodle from `mirror` and nothing from the network. */

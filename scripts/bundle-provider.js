@@ -3,11 +3,12 @@
 // the go-plugin handshake) into one file, dist/provider/bundle.js, which dist/provider/launch.js
 // loads with a V8 code cache. Terraform starts the provider 3-5 times per command; one file instead of
 // ~100 modules saves module resolution and, with the cache, parsing: `npm run bench` (startup) shows
-// start → first answer about a third lower. The few modules before the handshake stay unbundled.
+// start → first answer about a third lower.
 //
-// Runs after tsc (npm run build). mysql2 stays external: only processes that touch a database load
-// it, from node_modules, as before. Without esbuild installed this prints a note and exits 0: the
-// launcher then runs the unbundled dist/provider/main.js, which behaves the same, only slower to start.
+// Runs after tsc (npm run build), and also rewrites dist/provider/launch.js as one file (below).
+// mysql2 stays external: only processes that touch a database load it, from node_modules. Without
+// esbuild installed this prints a note and exits 0: launch.js then runs the unbundled tsc output,
+// which behaves the same, only slower to start.
 'use strict';
 const { join } = require('node:path');
 const { existsSync, rmSync } = require('node:fs');
@@ -15,6 +16,7 @@ const { existsSync, rmSync } = require('node:fs');
 const ROOT = join(__dirname, '..');
 const ENTRY = join(ROOT, 'dist', 'provider', 'runtime.js');
 const OUT = join(ROOT, 'dist', 'provider', 'bundle.js');
+const LAUNCH = join(ROOT, 'dist', 'provider', 'launch.js');
 
 let esbuild;
 try {
@@ -23,24 +25,21 @@ try {
   process.stderr.write('bundle-provider: esbuild is not installed; the provider runs unbundled (slower start)\n');
   process.exit(0);
 }
-if (!existsSync(ENTRY)) {
-  process.stderr.write(`bundle-provider: ${ENTRY} is missing; run tsc first\n`);
+if (!existsSync(ENTRY) || !existsSync(LAUNCH)) {
+  process.stderr.write(`bundle-provider: ${existsSync(ENTRY) ? LAUNCH : ENTRY} is missing; run tsc first\n`);
   process.exit(1);
 }
 
-esbuild
-  .build({
-    entryPoints: [ENTRY],
-    outfile: OUT,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['mysql2', 'mysql2/*'],
-    // Readable stack traces in Terraform's logs matter more than a few hundred KB.
-    minify: false,
-    logLevel: 'warning',
-  })
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: false, logLevel: 'warning' };
+
+Promise.all([
+  // Readable stack traces in Terraform's logs matter more than a few hundred KB: not minified.
+  esbuild.build({ ...common, entryPoints: [ENTRY], outfile: OUT, external: ['mysql2', 'mysql2/*'] }),
+  // launch.js itself, rewritten in place with the handshake path (start, serve, the certificate)
+  // inlined: one file to resolve and read before the handshake line instead of six. The runtime
+  // stays outside it (bundle.js, or ./runtime when the bundle is not current).
+  esbuild.build({ ...common, entryPoints: [LAUNCH], outfile: LAUNCH, allowOverwrite: true, external: ['./runtime', 'mysql2', 'mysql2/*'] }),
+])
   .then(() => {
     // The old code cache belongs to the old bundle (V8 would reject it anyway): start afresh.
     rmSync(`${OUT}.cache`, { force: true });

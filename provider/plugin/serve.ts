@@ -3,8 +3,9 @@
 // go-plugin services, and leave promptly when told to (GRPCController.Shutdown) or when orphaned.
 //
 // Start-up order matters: Terraform starts a provider process 3-5 times per command and waits for
-// the handshake line each time. Only what the line needs runs before it: the certificate (~2 ms) and
-// a plain net.Server on the socket (the kernel queues Terraform's connection from then on). The
+// the handshake line each time. Only what the line needs runs before it: the certificate, whose key
+// is generated on the thread pool while this thread opens a plain net.Server on the socket (the
+// kernel queues Terraform's connection from then on). The
 // runtime — node:http2 (+tls, ~20 ms), the protobuf codecs, the logger, the provider's own modules —
 // loads right after the line is out, in the same tick, so it is ready before the event loop accepts
 // that first connection. This file therefore imports nothing of it, not even the logger.
@@ -12,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServerCertificate } from './tls-cert';
+import { generateServerCertificate } from './tls-cert';
 // A const enum: inlined at compile time, so this import emits no require().
 import { GrpcStatus } from './grpc-server';
 import type { RpcName, RequestOf, ResponseOf } from './proto/tfplugin6';
@@ -82,11 +83,19 @@ export async function serve(opts: ServeOptions): Promise<void> {
   checkEnvironment(env);
 
   const clientCert = env.PLUGIN_CLIENT_CERT;
-  const cert = clientCert ? createServerCertificate() : undefined;
+  // The key is generated on the thread pool while this thread sets up the socket.
+  const certificate = clientCert ? generateServerCertificate() : undefined;
   const socketDir = mkdtempSync(join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), 'vmtf-'));
   const socketPath = join(socketDir, 'p.sock');
   const listener = createNetServer();
-  await listenOn(listener, socketPath);
+  let cert: Awaited<typeof certificate>;
+  try {
+    [cert] = await Promise.all([certificate, listenOn(listener, socketPath)]);
+  } catch (err) {
+    listener.close();
+    rmSync(socketDir, { recursive: true, force: true });
+    throw err;
+  }
 
   const handshake = ['1', '6', 'unix', socketPath, 'grpc', cert?.handshakeField ?? ''].join('|');
   process.stdout.write(handshake + '\n');
