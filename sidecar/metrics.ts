@@ -2,6 +2,7 @@
 // dependency, and the hot path only increments plain numbers.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ServingState } from './serving-state';
+import type { LoaderCounters } from './loader/messages';
 
 export type LookupOutcome = 'ok' | 'disabled' | 'unknown' | 'malformed' | 'not_ready';
 
@@ -32,6 +33,11 @@ export class Metrics {
     this.loopDelay.enable();
   }
 
+  /** Counts reported by the loader thread. */
+  addLoaderCounts(add: Partial<LoaderCounters>): void {
+    for (const k of Object.keys(add) as Array<keyof LoaderCounters>) this[k] += add[k] ?? 0;
+  }
+
   observeReload(seconds: number): void {
     this.lastReloadSeconds = seconds;
     this.reloadSum += seconds;
@@ -53,6 +59,8 @@ export class Metrics {
     metric('vmoodle_sidecar_snapshot_generation', 'gauge', 'Registry generation of the snapshot being served (-1: none).',
       [`vmoodle_sidecar_snapshot_generation ${snap ? snap.generation : -1}`]);
     metric('vmoodle_sidecar_snapshot_tenants', 'gauge', 'Tenants in the snapshot being served.', [`vmoodle_sidecar_snapshot_tenants ${snap ? snap.size : 0}`]);
+    metric('vmoodle_sidecar_snapshot_bytes', 'gauge', 'Bytes of the answer table being served (answers, keys and index).',
+      [`vmoodle_sidecar_snapshot_bytes ${snap ? snap.bytes : 0}`]);
     metric('vmoodle_sidecar_snapshot_from_state_file', 'gauge', '1 when the snapshot was restored from the state file and not yet refreshed from the registry.',
       [`vmoodle_sidecar_snapshot_from_state_file ${snap && snap.meta.source === 'state-file' ? 1 : 0}`]);
     metric('vmoodle_sidecar_snapshot_age_seconds', 'gauge', 'Seconds since the registry last confirmed the snapshot being served.',

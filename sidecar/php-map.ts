@@ -128,7 +128,8 @@ export function mapMtimeSeconds(nowMs: number, previousMtimeSeconds: number | un
 
 /**
  * Writes the map atomically, chunk by chunk, yielding to the event loop between chunks: a 100,000-
- * tenant map is ~40 MB of PHP, and rendering it in one go would stall lookups for a second or more.
+ * tenant map is ~40 MB of PHP; as one string it would double the loader thread's memory for a
+ * moment, and the thread would not answer the HTTP thread (a tenant list, a stop) for a second.
  */
 export async function writePhpMap(path: string, generation: number, tenants: readonly TenantRecord[]): Promise<void> {
   let previous: number | undefined;

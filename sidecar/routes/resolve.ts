@@ -1,10 +1,9 @@
 // GET /v1/resolve?host=H[&path=P]: the hot path. Normalise and validate the host (never trusted),
-// one Map lookup (two for hosts with subpath tenants), then send a body serialised when the
-// snapshot was built (with the snapshot's generation spliced in).
+// a hash-table lookup or two (overlay, base; more for hosts with subpath tenants), then send the bytes
+// the loader thread serialised when it built the snapshot, with the generation written in.
 import type { FastifyInstance } from 'fastify';
-import { normaliseHost, subpathOfRequestPath } from '../../lib/host';
+import { normaliseHost } from '../../lib/host';
 import { inline, schemas } from '../schemas';
-import type { SnapshotEntry } from '../snapshot';
 import type { ErrorResponse } from '../../generated/sidecar-types';
 import { JSON_TYPE, type RouteConfig, type RouteDeps } from './deps';
 
@@ -47,31 +46,27 @@ export function resolveRoute(app: FastifyInstance, { state, metrics }: RouteDeps
         return refuse(400, { error: 'bad_request', message: host.reason });
       }
 
-      let entry: SnapshotEntry | undefined;
-      if (snap.hasSubpaths(host.host)) {
-        const path = request.query.path;
-        const sub = typeof path === 'string' ? subpathOfRequestPath(path) : undefined;
-        if (sub !== undefined) entry = snap.get(`${host.host}/${sub}`);
-      }
-      entry ??= snap.get(host.host);
-      if (entry === undefined) {
+      const entry = snap.lookup(host.host, request.query.path);
+      if (entry < 0) {
         metrics.lookups.unknown++;
         return refuse(404, UNKNOWN);
       }
-      if (entry.enabled) metrics.lookups.ok++;
+      const status = snap.status(entry);
+      if (status === 200) metrics.lookups.ok++;
       else metrics.lookups.disabled++;
-      // The body was serialised with the response schema when the snapshot was built: write it
-      // straight to the socket, skipping fastify's per-reply send machinery on the hot path.
+      // The body was serialised with the response schema when the snapshot was built: write its
+      // bytes straight to the socket, skipping fastify's per-reply send machinery on the hot path.
       reply.hijack();
+      const body = snap.body(entry);
       const headers: Record<string, string> = {
         'content-type': JSON_TYPE,
-        'content-length': String(snap.bodyBytes(entry)),
+        'content-length': String(body.length),
         'cache-control': 'no-store',
         'x-vmoodle-generation': snap.generationHeader,
       };
       if (stale !== undefined) headers['x-vmoodle-stale-seconds'] = stale;
-      reply.raw.writeHead(entry.status, headers);
-      reply.raw.end(snap.body(entry));
+      reply.raw.writeHead(status, headers);
+      reply.raw.end(body);
       return reply;
     },
   );

@@ -3,7 +3,7 @@
 // file, a corrupt state file, the token, file modes, health and metrics.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withPrivateMariaDb, type MariaDbServer } from '../helpers/mariadb';
@@ -134,7 +134,9 @@ test('/v1/tenants lists tenants without secrets', async () => {
   assert.ok(!/dbpass|dbuser|s3cret|pw-/.test(r.text), 'no credentials');
 });
 
-test('socket 0660, state file 0600, PHP map 0640', () => {
+test('socket 0660, state file 0600, PHP map 0640', async () => {
+  // The files follow the snapshot being served (the loader thread writes them after handing it over).
+  await waitFor('state file and PHP map written', async () => existsSync(join(dir, 'snapshot.json')) && existsSync(join(dir, 'vmoodle-map.php')), 10_000);
   assert.equal(statSync(sock).mode & 0o777, 0o660);
   assert.equal(statSync(join(dir, 'snapshot.json')).mode & 0o777, 0o600);
   assert.equal(statSync(join(dir, 'vmoodle-map.php')).mode & 0o777, 0o640);

@@ -1,14 +1,12 @@
-// Keeps the served snapshot in step with the registry: polls the generation (one primary-key row),
-// reloads the whole snapshot only when it changed, keeps serving the last good snapshot when the
-// registry is unreachable (backing off), and at boot falls back to the state file.
-import type { FastifyBaseLogger } from 'fastify';
-import { buildSnapshot, type Snapshot, type SnapshotItem, type SnapshotSlot } from './snapshot';
-import type { ServingState } from './serving-state';
-import type { Metrics } from './metrics';
+// Keeps the snapshot in step with the registry, in the loader thread: polls the generation (one
+// primary-key row), reloads only when it changed (reading only the rows whose version changed),
+// keeps the last good snapshot when the registry is unreachable (backing off), and at start falls
+// back to the state file. What it produces goes to a PollerSink: the HTTP thread and the files.
 import type { KnownTenants, RegistryLoad, VersionedRow } from './registry-source';
-import { forEachSliced } from './slices';
-import { tenantFromRegistryRow, InvalidTenantError, type TenantRecord } from './tenant-record';
-import { loadStateFile, StateFileError } from './state-file';
+import { buildTenantSet, type TenantSet, type TenantSlot } from './tenant-set';
+import { tenantFromRegistryRow, InvalidTenantError, type TenantRecord } from '../tenant-record';
+import { loadStateFile, StateFileError } from '../state-file';
+import type { LoaderCounters, LoaderLog } from './messages';
 
 /** What the poller needs from the registry (RegistrySource, or a stand-in). */
 export interface RegistryReader {
@@ -17,22 +15,30 @@ export interface RegistryReader {
   load<T extends object = never>(known: KnownTenants<T> | undefined, onRow: (row: VersionedRow) => void): Promise<RegistryLoad<T>>;
 }
 
+/** Where the poller's results go. */
+export interface PollerSink {
+  /** A new snapshot to serve, known current as of `verifiedAt` when it came from the registry. */
+  publish(set: TenantSet, registryUp: boolean, verifiedAt: number): Promise<void>;
+  /** The registry answered (confirming the snapshot served as of `verifiedAt` when given), or did not. */
+  registry(up: boolean, verifiedAt?: number): void;
+  count(counter: keyof LoaderCounters): void;
+  reloaded(seconds: number, invalidRows: number): void;
+}
+
 export interface PollerOptions {
   reader: RegistryReader;
-  state: ServingState;
-  metrics: Metrics;
-  log: FastifyBaseLogger;
+  sink: PollerSink;
+  log: LoaderLog;
   intervalMs: number;
   /** Ceiling of the backoff while the registry is unreachable (default max(interval, 15 s)). */
   maxBackoffMs?: number;
   stateFilePath: string;
-  /** Called after a snapshot is installed (write the PHP map, and the state file when from the registry). */
-  onInstalled: (snapshot: Snapshot) => Promise<void>;
+  /** Whether to fall back to the state file when the registry is unreachable at start. */
+  restoreStateFile: boolean;
 }
 
 /** Log at most this many invalid rows one by one per reload, then a summary. */
 const INVALID_ROWS_LOGGED = 20;
-
 
 function errorSummary(err: unknown): { code?: string; message: string } {
   if (err instanceof Error) {
@@ -46,10 +52,23 @@ export class Poller {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
+  private registryUp = false;
+  /** The snapshot last published. */
+  private current: TenantSet | null = null;
   private readonly maxBackoffMs: number;
 
   constructor(private readonly o: PollerOptions) {
     this.maxBackoffMs = o.maxBackoffMs ?? Math.max(o.intervalMs, 15_000);
+  }
+
+  /** Whether the last registry read succeeded. */
+  get registryIsUp(): boolean {
+    return this.registryUp;
+  }
+
+  /** The snapshot last published (the tenant list is rendered from it). */
+  get published(): TenantSet | null {
+    return this.current;
   }
 
   /** First load: the registry, else the state file. Resolves once one was tried; then polls. */
@@ -58,7 +77,7 @@ export class Poller {
       await this.reloadFromRegistry();
     } catch (err) {
       this.markDown(err, 'at boot');
-      await this.restoreStateFile();
+      if (this.o.restoreStateFile) await this.restoreStateFile();
     }
     this.schedule();
   }
@@ -82,37 +101,41 @@ export class Poller {
   private async tick(): Promise<void> {
     this.timer = null;
     try {
-      this.o.metrics.polls++;
+      this.o.sink.count('polls');
       const checkedAt = Date.now();
       const generation = await this.o.reader.readGeneration();
-      this.markUp();
-      const snap = this.o.state.snapshot;
+      const snap = this.current;
       if (!snap || snap.meta.source !== 'registry' || snap.generation !== generation) {
+        this.markUp();
         await this.reloadFromRegistry();
       } else {
-        this.o.state.confirm(checkedAt);
+        this.markUp(checkedAt);
       }
     } catch (err) {
-      this.o.metrics.pollFailures++;
+      this.o.sink.count('pollFailures');
       this.markDown(err, 'on poll');
     }
     this.schedule();
   }
 
-  private markUp(): void {
-    if (!this.o.state.registryUp && this.failures > 0) {
+  /** The registry answered; with `confirmedAt`, it also still has the generation being served. */
+  private markUp(confirmedAt?: number): void {
+    if (!this.registryUp && this.failures > 0) {
       this.o.log.info({ failures: this.failures }, 'registry reachable again');
     }
     this.failures = 0;
-    this.o.state.registryUp = true;
+    // Tell the HTTP thread only what changes its answers: up/down, and the confirmation time.
+    if (!this.registryUp || confirmedAt !== undefined) this.o.sink.registry(true, confirmedAt);
+    this.registryUp = true;
   }
 
   private markDown(err: unknown, when: string): void {
     this.failures++;
-    const wasUp = this.o.state.registryUp;
-    this.o.state.registryUp = false;
+    const wasUp = this.registryUp;
+    this.registryUp = false;
+    if (wasUp) this.o.sink.registry(false);
     if (wasUp || this.failures === 1 || this.failures % 10 === 0) {
-      const snap = this.o.state.snapshot;
+      const snap = this.current;
       this.o.log.warn(
         { err: errorSummary(err), failures: this.failures, servingGeneration: snap ? snap.generation : null },
         snap
@@ -124,10 +147,10 @@ export class Poller {
 
   private async reloadFromRegistry(): Promise<void> {
     const started = process.hrtime.bigint();
-    // Tenants of the snapshot being served that came from the registry: unchanged rows are taken over.
-    const previous = this.o.state.snapshot;
-    // Rows are validated as they arrive (the reader streams them, yielding to the event loop).
-    const fresh = new Map<string, { record: TenantRecord; version: string }>();
+    // Tenants of the snapshot served that came from the registry: unchanged rows are taken over.
+    const previous = this.current;
+    // Rows are validated as they arrive (the reader streams them).
+    const fresh = new Map<string, TenantSlot>();
     let invalid = 0;
     const onRow = (row: VersionedRow): void => {
       try {
@@ -139,35 +162,34 @@ export class Poller {
         if (invalid <= INVALID_ROWS_LOGGED) this.o.log.error({ tenant: err.tenantId, field: err.field }, `registry row skipped: ${err.message}`);
       }
     };
-    let load: RegistryLoad<SnapshotSlot>;
+    let load: RegistryLoad<TenantSlot>;
     try {
-      load = await this.o.reader.load<SnapshotSlot>(previous?.meta.source === 'registry' ? previous.slots() : undefined, onRow);
+      load = await this.o.reader.load<TenantSlot>(previous?.meta.source === 'registry' ? previous.slots() : undefined, onRow);
     } catch (err) {
-      this.o.metrics.reloadFailures++;
+      this.o.sink.count('reloadFailures');
       throw err;
     }
     const readMs = Number(process.hrtime.bigint() - started) / 1e6;
-    // Mark the registry up before the swap, so no request sees the new snapshot flagged stale.
-    this.markUp();
-    if (invalid > INVALID_ROWS_LOGGED) this.o.log.error(`${invalid} registry rows skipped in total`);
-    this.o.metrics.invalidRows = invalid;
-    // Unchanged tenants come as the served slot itself (taken over as is); changed ones by id. An
-    // invalid row has no fresh record and is left out.
-    const items: SnapshotItem[] = [];
-    await forEachSliced(load.order, (o) => {
+    this.failures = 0;
+    this.registryUp = true;
+    if (invalid > INVALID_ROWS_LOGGED) this.o.log.error({ invalid }, `${invalid} registry rows skipped in total`);
+    // Unchanged tenants come as the slot itself (taken over as is); changed ones by id. An invalid
+    // row has no fresh record and is left out.
+    const items: TenantSlot[] = [];
+    for (const o of load.order) {
       const item = typeof o === 'string' ? fresh.get(o) : o;
       if (item) items.push(item);
-    });
-    const snapshot = await buildSnapshot({ generation: load.generation, source: 'registry', readAt: load.readAt }, items);
-    this.o.state.install(snapshot, load.readAt);
+    }
+    const set = buildTenantSet({ generation: load.generation, source: 'registry', readAt: load.readAt }, items);
+    this.current = set;
+    const publishing = this.o.sink.publish(set, true, load.readAt);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.o.metrics.reloads++;
-    this.o.metrics.observeReload(seconds);
+    this.o.sink.reloaded(seconds, invalid);
     this.o.log.info(
-      { generation: snapshot.generation, tenants: snapshot.size, read: load.rowsRead, invalid, readMs: Math.round(readMs), ms: Math.round(seconds * 1000) },
+      { generation: set.generation, tenants: set.size, read: load.rowsRead, invalid, readMs: Math.round(readMs), ms: Math.round(seconds * 1000) },
       'snapshot loaded from registry',
     );
-    await this.o.onInstalled(snapshot);
+    await publishing;
   }
 
   private async restoreStateFile(): Promise<void> {
@@ -177,13 +199,15 @@ export class Poller {
         this.o.log.warn({ path: this.o.stateFilePath }, 'no state file: not ready until the registry is reachable');
         return;
       }
-      const snapshot = await buildSnapshot({ generation: saved.generation, source: 'state-file', readAt: saved.readAt }, saved.tenants);
-      this.o.state.install(snapshot, saved.readAt);
+      const records: TenantRecord[] = saved.tenants;
+      const set = buildTenantSet({ generation: saved.generation, source: 'state-file', readAt: saved.readAt }, records);
+      this.current = set;
+      const publishing = this.o.sink.publish(set, false, saved.readAt);
       this.o.log.warn(
-        { generation: snapshot.generation, tenants: snapshot.size, loadedAt: new Date(saved.readAt).toISOString() },
+        { generation: set.generation, tenants: set.size, loadedAt: new Date(saved.readAt).toISOString() },
         'serving the snapshot restored from the state file until the registry is reachable',
       );
-      await this.o.onInstalled(snapshot);
+      await publishing;
     } catch (err) {
       if (!(err instanceof StateFileError)) throw err;
       this.o.log.error({ path: err.path }, `${err.message}; not ready until the registry is reachable`);
