@@ -91,6 +91,11 @@ export async function main(argv: string[]): Promise<void> {
         () => process.exit(1),
       );
   };
+  // The usual "reload" signal: a fresh registry connection and a full read, without a restart.
+  process.on('SIGHUP', () => {
+    log.info({ signal: 'SIGHUP' }, 'restarting the snapshot loader: full registry read');
+    loader?.restart();
+  });
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 

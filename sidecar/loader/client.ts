@@ -39,6 +39,7 @@ interface PendingList {
 export class SnapshotLoader implements TenantListSource {
   private worker: Worker | null = null;
   private stopping = false;
+  private restartRequested = false;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private nextRequestId = 1;
@@ -78,6 +79,17 @@ export class SnapshotLoader implements TenantListSource {
       };
       worker.postMessage({ type: 'stop' } satisfies LoaderCommand);
     });
+  }
+
+  /**
+   * Starts the loader thread afresh (SIGHUP): a new registry connection and a full read. Lookups go
+   * on from the snapshot being served meanwhile.
+   */
+  restart(): void {
+    const worker = this.worker;
+    if (this.stopping || worker === null) return;
+    this.restartRequested = true;
+    void worker.terminate();
   }
 
   tenantList(): Promise<{ generation: number; body: Buffer } | null> {
@@ -161,6 +173,12 @@ export class SnapshotLoader implements TenantListSource {
     }
     if (this.stopping) {
       this.stopped?.();
+      return;
+    }
+    if (this.restartRequested) {
+      this.restartRequested = false;
+      this.o.log.info({}, 'snapshot loader restarted on request');
+      this.start();
       return;
     }
     // Whatever the cause, lookups go on from the snapshot in memory; the registry state is unknown.

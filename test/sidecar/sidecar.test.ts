@@ -218,6 +218,43 @@ test('a host changed in the registry is served within one poll interval; invalid
   await waitFor('state file updated', async () => readFileSync(join(dir, 'snapshot.json'), 'utf8').includes('beta2.example.test'), 3000);
 });
 
+test('SIGHUP restarts the loader thread: a full registry read, and lookups never stop', async () => {
+  const metric = async (name: string): Promise<number> => {
+    const text = (await get('/metrics')).text;
+    const line = text.split('\n').find((l) => l.startsWith(name + ' '));
+    return Number(line!.slice(name.length + 1));
+  };
+  const reloads = await metric('vmoodle_sidecar_reloads_total');
+  const generation = (await get('/readyz')).json<ReadyResponse>().generation;
+  let lookups = 0;
+  const failures: number[] = [];
+  let done = false;
+  const hammer = (async () => {
+    while (!done) {
+      const r = await get(resolvePath('alpha.example.test'));
+      lookups++;
+      if (r.status !== 200) failures.push(r.status);
+    }
+  })();
+  try {
+    assert.ok(sidecar!.child.kill('SIGHUP'));
+    await waitFor('loader restarted', async () => /snapshot loader restarted on request/.test(sidecar!.output()), 5000);
+    // A new loader knows nothing yet: it reads every row, whatever the generation.
+    await waitFor('full reload', async () => (await metric('vmoodle_sidecar_reloads_total')) > reloads, 10_000);
+  } finally {
+    done = true;
+    await hammer;
+  }
+  assert.ok(lookups > 0);
+  assert.deepEqual(failures, [], 'every lookup answered while the loader restarted');
+  const ready = (await get('/readyz')).json<ReadyResponse>();
+  assert.equal(ready.generation, generation);
+  assert.equal(ready.registryUp, true);
+  assert.equal((await get(resolvePath('beta2.example.test'))).status, 200);
+  assert.equal((await get('/v1/tenants')).status, 200, 'the new loader answers for the tenant list');
+  assert.doesNotMatch(sidecar!.output(), /stopped unexpectedly/);
+});
+
 test('token required when set (/v1 and /metrics), probes stay open', async () => {
   const tdir = mkdtempSync(join(tmpdir(), 'vmoodle-sidecar-token-'));
   const tsock = join(tdir, 's.sock');
