@@ -5,9 +5,10 @@ import { T, type BlockSchema } from './framework/schema';
 import type { ProviderDefinition } from './framework/resource';
 import type { Diagnostics } from './framework/diagnostics';
 import type { ObjectValue } from './framework/plan';
-import { str, stringMap } from './framework/values';
+import { num, str, stringMap } from './framework/values';
 import { registerSecret } from './plugin/log';
 import { parseDsn, ConfigError, type ServerSettings } from './mysql/dsn';
+import { BOUND_RANGE, DEFAULT_BOUNDS, type DatabaseBounds } from './mysql/bounds';
 import type { ServerPools } from './mysql/pools';
 import type { RegistryWriter } from '../registry/writer';
 import { tenantResource } from './resources/tenant';
@@ -57,13 +58,42 @@ const providerSchema: BlockSchema = {
       optional: true,
       description: 'Folder under which tenant data folders are created when a tenant sets no `dataroot`. Default: `VMOODLE_DATAROOT_BASE`.',
     },
+    statement_timeout_seconds: {
+      type: T.number,
+      optional: true,
+      description:
+        `Longest any database statement of the provider may take, in whole seconds (${BOUND_RANGE.min} to ${BOUND_RANGE.max}), on every server and on the registry. ` +
+        'A statement waiting for a lock (e.g. `DROP DATABASE` while a Moodle web node holds an open transaction on the site\'s tables) gives up after this long (`lock_wait_timeout`, `innodb_lock_wait_timeout`, named locks); ' +
+        'the server stops any other statement a second later (MariaDB `max_statement_time`); and the provider drops the connection to a server that has not answered after this long plus 5 s. ' +
+        'The apply then fails with an error that names the server, the tenant and what to do; whatever was half made is finished or cleaned up by the next apply. ' +
+        `Default: \`VMOODLE_STATEMENT_TIMEOUT_SECONDS\`, else ${DEFAULT_BOUNDS.statementSeconds}.`,
+    },
+    connect_timeout_seconds: {
+      type: T.number,
+      optional: true,
+      description: `Longest connecting and logging in to a database server or the registry may take, in whole seconds (${BOUND_RANGE.min} to ${BOUND_RANGE.max}). Default: \`VMOODLE_CONNECT_TIMEOUT_SECONDS\`, else ${DEFAULT_BOUNDS.connectSeconds}.`,
+    },
   },
 };
+
+/** A whole number of seconds from the block, else the environment, else the fallback (also when invalid, with a diagnostic). */
+function seconds(config: ObjectValue, attribute: string, envName: string, env: NodeJS.ProcessEnv, fallback: number, diags: Diagnostics): number {
+  const fromBlock = num(config, attribute);
+  const raw = fromBlock ?? (env[envName] !== undefined && env[envName] !== '' ? Number(env[envName]) : null);
+  if (raw === null) return fallback;
+  if (!Number.isInteger(raw) || raw < BOUND_RANGE.min || raw > BOUND_RANGE.max) {
+    const source = fromBlock !== null ? attribute : `${envName} (for ${attribute})`;
+    diags.error(`Invalid ${attribute}`, `${source} must be a whole number of seconds from ${BOUND_RANGE.min} to ${BOUND_RANGE.max}; got ${fromBlock ?? JSON.stringify(env[envName])}.`, [attribute]);
+    return fallback;
+  }
+  return raw;
+}
 
 interface ResolvedConfig {
   registry: ServerSettings;
   servers: Map<string, ServerSettings>;
   datarootBase: string | null;
+  bounds: DatabaseBounds;
 }
 
 function resolveConfig(config: ObjectValue, env: NodeJS.ProcessEnv, diags: Diagnostics): ResolvedConfig | undefined {
@@ -75,6 +105,10 @@ function resolveConfig(config: ObjectValue, env: NodeJS.ProcessEnv, diags: Diagn
   }
   Object.assign(serverDsns, stringMap(config, 'servers') ?? {});
   const datarootBase = str(config, 'dataroot_base') ?? env.VMOODLE_DATAROOT_BASE ?? null;
+  const bounds: DatabaseBounds = {
+    statementSeconds: seconds(config, 'statement_timeout_seconds', 'VMOODLE_STATEMENT_TIMEOUT_SECONDS', env, DEFAULT_BOUNDS.statementSeconds, diags),
+    connectSeconds: seconds(config, 'connect_timeout_seconds', 'VMOODLE_CONNECT_TIMEOUT_SECONDS', env, DEFAULT_BOUNDS.connectSeconds, diags),
+  };
 
   if (!registryDsn) {
     diags.error('Missing registry database', 'Set `registry` in the provider block or the environment variable VMOODLE_REGISTRY to a DSN such as mysql://user:password@host:3306/vmoodle_registry.', ['registry']);
@@ -105,7 +139,7 @@ function resolveConfig(config: ObjectValue, env: NodeJS.ProcessEnv, diags: Diagn
     else throw err;
   }
   if (diags.hasErrors || !registry) return undefined;
-  return { registry, servers, datarootBase };
+  return { registry, servers, datarootBase, bounds };
 }
 
 class Context implements VmoodleContext {
@@ -141,7 +175,7 @@ export const vmoodleProvider: ProviderDefinition<VmoodleContext> = {
     if (!resolved) return undefined;
     // Database modules load here, not at start-up: schema and validate processes never need them.
     const { ServerPools } = await import('./mysql/pools');
-    const pools = new ServerPools(resolved.servers, { registry: resolved.registry });
+    const pools = new ServerPools(resolved.servers, { registry: resolved.registry, bounds: resolved.bounds });
     return new Context(resolved.servers, pools, resolved.datarootBase, resolved.registry);
   },
   async shutdown(ctx) {

@@ -27,6 +27,16 @@ export const PROVIDER_ENVIRONMENT: readonly EnvironmentVariable[] = [
     argument: 'dataroot_base',
     meaning: 'Folder under which tenant data folders are created. The `dataroot_base` argument wins when both are set.',
   },
+  {
+    name: 'VMOODLE_STATEMENT_TIMEOUT_SECONDS',
+    argument: 'statement_timeout_seconds',
+    meaning: 'Longest a database statement may take, lock waits included (whole seconds). The `statement_timeout_seconds` argument wins when both are set.',
+  },
+  {
+    name: 'VMOODLE_CONNECT_TIMEOUT_SECONDS',
+    argument: 'connect_timeout_seconds',
+    meaning: 'Longest connecting to a database server may take (whole seconds). The `connect_timeout_seconds` argument wins when both are set.',
+  },
 ];
 
 /** A placeholder folder: the page must not depend on where the docs were generated. */

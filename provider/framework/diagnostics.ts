@@ -38,12 +38,22 @@ export class Diagnostics {
     return this.items.some((d) => d.severity === SEVERITY_ERROR);
   }
 
-  /** Turns an exception from resource code into an error diagnostic (secrets scrubbed). */
+  /**
+   * Turns an exception from resource code into an error diagnostic (secrets scrubbed). An error may
+   * carry its own summary and a hint, what the user can do about it (e.g. a database timeout).
+   */
   fromException(summary: string, err: unknown, path?: Path): this {
-    const detail = err instanceof Error ? err.message : String(err);
+    const own = explained(err);
+    const detail = (err instanceof Error ? err.message : String(err)) + (own.hint ? `\n\n${own.hint}` : '');
     const pathFromError = err instanceof AttributeError ? err.path : path;
-    return this.error(err instanceof AttributeError ? err.summary : summary, detail, pathFromError);
+    return this.error(err instanceof AttributeError ? err.summary : (own.summary ?? summary), detail, pathFromError);
   }
+}
+
+function explained(err: unknown): { summary?: string; hint?: string } {
+  if (!(err instanceof Error)) return {};
+  const { summary, hint } = err as { summary?: unknown; hint?: unknown };
+  return { summary: typeof summary === 'string' ? summary : undefined, hint: typeof hint === 'string' ? hint : undefined };
 }
 
 /** An error that belongs to one attribute; thrown from deep inside resource code. */

@@ -4,7 +4,6 @@
 // database account, whose grants stop at its database: a broadcast cannot reach another tenant.
 import type { ResultSetHeader } from 'mysql2/promise';
 import { sanitizeSqlError, type SqlError } from '../mysql/admin';
-import { openConnection } from '../mysql/pools';
 import { registerSecret } from '../plugin/log';
 import { quoteIdent } from '../mysql/identifiers';
 import { queryRows } from '../mysql/admin';
@@ -76,12 +75,10 @@ export async function findMarker(ctx: VmoodleContext, row: TenantRow, fingerprin
  * back and throws BroadcastError on the first failure. Does nothing when the marker is already there.
  */
 export async function runOnTenant(ctx: VmoodleContext, row: TenantRow, statements: readonly string[], runAs: RunAs, fingerprint: string): Promise<BroadcastRun> {
-  const server = ctx.pools.settings(row.server);
   registerSecret(row.dbpass);
-  const settings = runAs === 'tenant' ? { ...server, user: row.dbuser, password: row.dbpass } : server;
   let conn;
   try {
-    conn = await openConnection(settings, row.dbname);
+    conn = await ctx.pools.connect(row.server, { database: row.dbname, as: runAs === 'tenant' ? { user: row.dbuser, password: row.dbpass } : undefined });
   } catch (err) {
     const e = sanitizeSqlError(err, `connect to ${row.dbname} as ${runAs === 'tenant' ? row.dbuser : 'the server admin'}`, [row.dbpass]);
     const hint = runAs === 'tenant' && /denied|not allowed/i.test(e.message) ? ' (the provider reaches the server as the tenant\'s own user; if its user_host excludes the provider, set run_as = "admin")' : '';

@@ -10,6 +10,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { RowDataPacket } from 'mysql2/promise';
 import { execute, queryRows, sanitizeSqlError, SqlError } from '../mysql/admin';
+import { DatabaseTimeoutError } from '../mysql/bounds';
 import { quoteIdent, validateTablePrefix } from '../mysql/identifiers';
 import type { Connection, Queryable } from '../mysql/pools';
 
@@ -463,6 +464,10 @@ export async function loadSqlStream(
     } catch (err) {
       const completed = (err as { completed?: number }).completed ?? -1;
       const failing = completed >= 0 && completed < current.length ? current[completed] : undefined;
+      // A bound hit is about the server, not the dump: it stays typed (and no dump text is quoted).
+      if (err instanceof DatabaseTimeoutError) {
+        throw err.during(failing ? `load statement ${failing.number}` : `load statements ${current[0].number}-${current[current.length - 1].number}`);
+      }
       const detail = err instanceof SqlError ? err.message.replace(/^load: /, '') : String(err);
       if (failing) {
         throw new SqlLoadError(

@@ -14,24 +14,12 @@ import {
   validateUserName,
 } from './identifiers';
 import type { Queryable } from './pools';
+import { SqlError } from './sql-error';
+import { DatabaseTimeoutError } from './bounds';
+
+export { SqlError };
 
 export type SqlValue = string | number | bigint | boolean | null;
-
-/** A database error with the statement removed and secrets masked. Safe to log and to show in diagnostics. */
-export class SqlError extends Error {
-  override name = 'SqlError';
-  constructor(
-    /** What we were doing, e.g. `CREATE USER 'm_physics'@'%'` (never contains a secret). */
-    readonly operation: string,
-    message: string,
-    /** mysql2 / server error code, e.g. ER_DUP_ENTRY, ECONNREFUSED. */
-    readonly code: string | undefined,
-    readonly errno: number | undefined,
-    readonly sqlState: string | undefined,
-  ) {
-    super(`${operation}: ${message}`);
-  }
-}
 
 /** Invalid input caught before any SQL is sent (the plan-time validators should have caught it). */
 export class InvalidNameError extends Error {
@@ -51,6 +39,8 @@ interface MysqlErrorShape {
  * carry the original) and no occurrence of the given secrets.
  */
 export function sanitizeSqlError(err: unknown, operation: string, secrets: readonly string[] = []): SqlError {
+  // It holds no SQL text, and its kind decides the diagnostic and whether undo is worth trying.
+  if (err instanceof DatabaseTimeoutError) return err.during(operation);
   const e: MysqlErrorShape = typeof err === 'object' && err !== null ? (err as MysqlErrorShape) : { message: String(err) };
   let detail = typeof e.sqlMessage === 'string' ? e.sqlMessage : typeof e.message === 'string' ? e.message : String(err);
   const live = secrets.filter((s) => s.length > 0);

@@ -2,8 +2,11 @@
 // Terraform sends up to 10 RPCs at once to one provider process, so the pools are shared by all of
 // them and created on first use. mysql2 is required lazily: `terraform validate` and schema RPCs
 // start the provider without touching any database, and loading mysql2 costs start-up time.
+// Everything ServerPools hands out is bounded (provider/mysql/bounds.ts): no call waits for good.
 import type { Connection, ConnectionOptions, Pool, PoolOptions } from 'mysql2/promise';
 import { ConfigError, type ServerSettings } from './dsn';
+import { DEFAULT_BOUNDS, type DatabaseBounds, type ServerRef } from './bounds';
+import { bindPool, openBound } from './bounded';
 
 export type { Connection, Pool } from 'mysql2/promise';
 
@@ -42,6 +45,7 @@ export class PoolsClosedError extends Error {
 export interface PoolTuning {
   /** Per pool. Terraform's default parallelism is 10. */
   connectionLimit?: number;
+  /** Overrides bounds.connectSeconds. */
   connectTimeoutMs?: number;
 }
 
@@ -77,7 +81,24 @@ export interface ServerPoolsOptions {
   /** Attribute name used in errors about the registry settings. */
   registryField?: string;
   tuning?: PoolTuning;
+  /** How long any call may take. Default: DEFAULT_BOUNDS. */
+  bounds?: DatabaseBounds;
 }
+
+/** Who a single connection logs in as, when not as the server's admin user (e.g. the tenant's own user). */
+export interface Login {
+  user: string;
+  password: string;
+}
+
+export interface ConnectOptions {
+  database?: string;
+  as?: Login;
+  /** Only for the SQL loader, which sends trusted dump text (see openLoaderConnection). */
+  multipleStatements?: boolean;
+}
+
+const REGISTRY: ServerRef = { kind: 'registry' };
 
 export class ServerPools {
   private readonly servers: Map<string, ServerSettings>;
@@ -85,12 +106,14 @@ export class ServerPools {
   private registryPool: Pool | undefined;
   private lockPool: Pool | undefined;
   private closed = false;
+  readonly bounds: DatabaseBounds;
 
   constructor(
     servers: ReadonlyMap<string, ServerSettings> | Readonly<Record<string, ServerSettings>>,
     private readonly options: ServerPoolsOptions = {},
   ) {
     this.servers = servers instanceof Map ? new Map(servers) : new Map(Object.entries(servers));
+    this.bounds = options.bounds ?? DEFAULT_BOUNDS;
   }
 
   names(): string[] {
@@ -113,7 +136,7 @@ export class ServerPools {
     if (this.closed) throw new PoolsClosedError();
     let pool = this.pools.get(name);
     if (!pool) {
-      pool = this.createPool(this.settings(name));
+      pool = this.createPool(this.settings(name), { kind: 'server', name });
       this.pools.set(name, pool);
     }
     return pool;
@@ -127,7 +150,7 @@ export class ServerPools {
       const s = this.options.registry;
       if (!s) throw new ConfigError(field, 'the registry database is not configured; set its DSN, e.g. mysql://user:password@host:3306/vmoodle_registry');
       if (s.database === undefined) throw new ConfigError(field, 'the registry DSN must name a database, e.g. mysql://user:password@host:3306/vmoodle_registry');
-      this.registryPool = this.createPool(s);
+      this.registryPool = this.createPool(s, REGISTRY);
     }
     return this.registryPool;
   }
@@ -142,15 +165,34 @@ export class ServerPools {
     if (!this.lockPool) {
       const s = this.options.registry;
       if (!s) throw new ConfigError(this.options.registryField ?? 'registry', 'the registry database is not configured');
-      this.lockPool = this.createPool(s, { connectionLimit: 64, maxIdle: 32 });
+      this.lockPool = this.createPool(s, REGISTRY, { connectionLimit: 64, maxIdle: 32 });
     }
     return this.lockPool;
   }
 
   /** A dedicated multi-statement connection to a named server, for the SQL loader. Caller must end() it. */
   openLoaderConnection(name: string, database?: string): Promise<Connection> {
-    if (this.closed) return Promise.reject(new PoolsClosedError());
-    return openLoaderConnection(this.settings(name), database);
+    return this.connect(name, { database, multipleStatements: true });
+  }
+
+  /**
+   * A connection of its own to a named server, bounded like the pools, for session-bound work that
+   * should not hold a pooled connection (a transaction as the tenant's user, a template load).
+   * Caller must end() it.
+   */
+  async connect(name: string, opts: ConnectOptions = {}): Promise<Connection> {
+    if (this.closed) throw new PoolsClosedError();
+    const base = this.settings(name);
+    const settings = opts.as ? { ...base, user: opts.as.user, password: opts.as.password } : base;
+    return this.openSingle(settings, { kind: 'server', name }, opts);
+  }
+
+  /** A connection of its own to the registry server (e.g. for a named lock). Caller must end() it. */
+  async connectRegistry(): Promise<Connection> {
+    if (this.closed) throw new PoolsClosedError();
+    const s = this.options.registry;
+    if (!s) throw new ConfigError(this.options.registryField ?? 'registry', 'the registry database is not configured');
+    return this.openSingle(s, REGISTRY, {});
   }
 
   /** Same as openLoaderConnection (name kept for callers that think of it as "the multi-statement connection"). */
@@ -169,7 +211,18 @@ export class ServerPools {
     await Promise.allSettled(all.map((p) => p.end()));
   }
 
-  private createPool(s: ServerSettings, size: { connectionLimit?: number; maxIdle?: number } = {}): Pool {
+  private connectTimeoutMs(): number {
+    return this.options.tuning?.connectTimeoutMs ?? this.bounds.connectSeconds * 1000;
+  }
+
+  private openSingle(settings: ServerSettings, server: ServerRef, opts: ConnectOptions): Promise<Connection> {
+    const overrides: Partial<ConnectionOptions> = { connectTimeout: this.connectTimeoutMs() };
+    if (opts.database !== undefined) overrides.database = opts.database;
+    if (opts.multipleStatements) overrides.multipleStatements = true;
+    return openBound(() => loadMysql2().createConnection(connectionOptions(settings, overrides)), { server, bounds: this.bounds });
+  }
+
+  private createPool(s: ServerSettings, server: ServerRef, size: { connectionLimit?: number; maxIdle?: number } = {}): Pool {
     const tuning = this.options.tuning ?? {};
     const opts: PoolOptions = {
       ...connectionOptions(s),
@@ -178,9 +231,11 @@ export class ServerPools {
       idleTimeout: 60_000,
       waitForConnections: true,
       queueLimit: 0,
+      connectTimeout: this.connectTimeoutMs(),
+      // The session limits are set once per connection and must survive its release.
+      resetOnRelease: false,
     };
-    if (tuning.connectTimeoutMs !== undefined) opts.connectTimeout = tuning.connectTimeoutMs;
-    return loadMysql2().createPool(opts);
+    return bindPool(loadMysql2().createPool(opts), { server, bounds: this.bounds });
   }
 }
 

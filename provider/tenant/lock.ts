@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { VmoodleContext } from '../provider';
 import { openConnection, type Connection, type Pool } from '../mysql/pools';
+import { lockWaitSeconds, type DatabaseBounds } from '../mysql/bounds';
 
 export class TenantLockTimeoutError extends Error {
   override name = 'TenantLockTimeoutError';
@@ -16,7 +17,7 @@ export class TenantLockTimeoutError extends Error {
 
 const WAIT_SECONDS = 120;
 
-type LockContext = Pick<VmoodleContext, 'registrySettings'> & { readonly pools?: { locks(): Pool } };
+type LockContext = Pick<VmoodleContext, 'registrySettings'> & { readonly pools?: { locks(): Pool; readonly bounds: DatabaseBounds } };
 
 export async function withTenantLock<T>(ctx: LockContext, tenantId: string, fn: () => Promise<T>): Promise<T> {
   const pool = ctx.pools?.locks();
@@ -27,11 +28,13 @@ export async function withTenantLock<T>(ctx: LockContext, tenantId: string, fn: 
   let clean = false;
   // Lock names are limited to 64 characters; ids can be longer, so hash them.
   const name = `vmoodle:${createHash('sha1').update(tenantId).digest('hex')}`;
+  // Waiting for the lock is a lock wait like any other: within statement_timeout_seconds.
+  const wait = Math.min(WAIT_SECONDS, ctx.pools ? lockWaitSeconds(ctx.pools.bounds) : WAIT_SECONDS);
   try {
-    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, WAIT_SECONDS]);
+    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [name, wait]);
     if ((rows as Array<{ got: number | null }>)[0]?.got !== 1) {
       clean = true;
-      throw new TenantLockTimeoutError(`Another vmoodle operation on tenant ${tenantId} has held its lock for ${WAIT_SECONDS} s; try again when it has finished.`);
+      throw new TenantLockTimeoutError(`Another vmoodle operation on tenant ${tenantId} has held its lock for ${wait} s; try again when it has finished.`);
     }
     try {
       return await fn();

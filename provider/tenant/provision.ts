@@ -7,7 +7,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { VmoodleContext } from '../provider';
 import type { TenantRow } from '../../registry/writer';
 import * as admin from '../mysql/admin';
-import { openLoaderConnection } from '../mysql/pools';
+import { DatabaseTimeoutError, type ServerRef } from '../mysql/bounds';
 import { withTenantLock } from './lock';
 import { loadSqlDump, detectTablePrefix, renameTablePrefix } from '../moodle/sql-loader';
 import { readLocalWwwroot, rewriteWwwroot, resetSiteIdentifier } from '../moodle/wwwroot';
@@ -18,11 +18,41 @@ import { type TenantSpec, effectivePassword, generatePassword } from './model';
 
 export class ProvisionError extends Error {
   override name = 'ProvisionError';
+  /** Set when a database bound was hit: the diagnostic's summary and what to do (framework/diagnostics.ts). */
+  readonly summary?: string;
+  readonly hint?: string;
+
+  constructor(detail: string, cause?: unknown) {
+    super(detail);
+    if (cause instanceof DatabaseTimeoutError) {
+      this.summary = cause.summary;
+      this.hint = cause.hint;
+    }
+  }
 }
 
 interface Undo {
   what: string;
+  /** Where the undo runs; null for the file system. */
+  on: ServerRef | null;
+  /** The registry row: the record the next apply resumes from, so it goes only when nothing else is left. */
+  record?: boolean;
   run: () => Promise<void>;
+}
+
+function sameServer(a: ServerRef, b: ServerRef): boolean {
+  return a.kind === 'registry' ? b.kind === 'registry' : b.kind === 'server' && a.name === b.name;
+}
+
+const REGISTRY: ServerRef = { kind: 'registry' };
+
+/**
+ * Rethrows a timeout with the tenant and the action in its message and what the next apply does;
+ * any other error unchanged.
+ */
+function explainTimeout(err: unknown, action: string, next: string): never {
+  if (err instanceof DatabaseTimeoutError) throw new ProvisionError(`${action}: ${err.message}.\n${next}`, err);
+  throw err;
 }
 
 function rowFromSpec(spec: TenantSpec, password: string, ctx: VmoodleContext): Omit<TenantRow, 'state'> {
@@ -78,8 +108,10 @@ async function loadTemplate(ctx: VmoodleContext, spec: TenantSpec, password: str
   const pool = ctx.pools.get(spec.database.server);
   const db = spec.database.name;
   // Loaded as the tenant's own user: a hostile or mistaken dump cannot reach other databases.
-  const asTenant = { ...ctx.pools.settings(spec.database.server), user: spec.database.user, password, database: db };
-  await loadSqlDump(openLoaderConnection(asTenant, db), spec.template).catch((err: unknown) => {
+  const asTenant = ctx.pools.connect(spec.database.server, { database: db, as: { user: spec.database.user, password }, multipleStatements: true });
+  await loadSqlDump(asTenant, spec.template).catch((err: unknown) => {
+    // A timeout is the server's fault, not the template's: it keeps its own diagnostic.
+    if (err instanceof DatabaseTimeoutError) throw err;
     throw new AttributeError(['template'], 'Could not load the template', err instanceof Error ? err.message : String(err));
   });
   const found = await detectTablePrefix(pool, db);
@@ -105,6 +137,7 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
   const password = effectivePassword(spec) ?? generatePassword();
   registerSecret(password);
   const row = rowFromSpec(spec, password, ctx);
+  const server: ServerRef = { kind: 'server', name: spec.database.server };
   const undo: Undo[] = [];
   let step = 'check the registry';
   try {
@@ -122,7 +155,7 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
       }
       step = 'register the tenant';
       await registry.insertCreating(row);
-      undo.push({ what: 'registry row', run: () => registry.remove(spec.id) });
+      undo.push({ what: 'registry row', on: REGISTRY, record: true, run: () => registry.remove(spec.id) });
     } else if (existing.state !== 'active') {
       // Left by an interrupted apply: the database was never served, so it is rebuilt from scratch.
       step = 'clean up an interrupted create';
@@ -153,7 +186,7 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
     if (!(await admin.databaseExists(pool, spec.database.name))) {
       await admin.createDatabase(pool, spec.database.name);
       fresh = true;
-      undo.push({ what: `database ${spec.database.name}`, run: async () => { await admin.dropDatabase(pool, spec.database.name); } });
+      undo.push({ what: `database ${spec.database.name}`, on: server, run: async () => { await admin.dropDatabase(pool, spec.database.name); } });
     }
 
     step = 'create the database user';
@@ -161,7 +194,7 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
       await admin.setUserPassword(pool, spec.database.user, spec.database.userHost, password);
     } else {
       await admin.createUser(pool, spec.database.user, spec.database.userHost, password);
-      undo.push({ what: `user ${spec.database.user}@${spec.database.userHost}`, run: async () => { await admin.dropUser(pool, spec.database.user, spec.database.userHost); } });
+      undo.push({ what: `user ${spec.database.user}@${spec.database.userHost}`, on: server, run: async () => { await admin.dropUser(pool, spec.database.user, spec.database.userHost); } });
     }
     step = 'grant the user its database';
     await admin.grantDatabase(pool, spec.database.user, spec.database.userHost, spec.database.name);
@@ -173,36 +206,53 @@ async function createUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<Te
 
     step = 'create the data folder';
     if (await ensureDataroot(spec.dataroot)) {
-      undo.push({ what: `data folder ${spec.dataroot}`, run: () => rm(spec.dataroot, { recursive: true, force: true }) });
+      undo.push({ what: `data folder ${spec.dataroot}`, on: null, run: () => rm(spec.dataroot, { recursive: true, force: true }) });
     }
 
     step = 'activate the tenant in the registry';
     await registry.update(spec.id, { ...row, state: 'active' });
   } catch (err) {
+    const timeout = err instanceof DatabaseTimeoutError ? err : undefined;
     const undone: string[] = [];
-    const failedUndo: string[] = [];
+    const left: string[] = [];
+    let rowKept = false;
     for (const u of undo.reverse()) {
+      // Removing the row while something it accounts for is left would orphan that: the next apply
+      // would find a database it does not know and refuse it as not managed by vmoodle.
+      if (u.record && left.length > 0) {
+        rowKept = true;
+        continue;
+      }
+      // Undo on a server that did not answer would wait just as long again, step after step; the
+      // next apply resumes from the registry row and cleans up instead.
+      if (timeout?.unresponsive && u.on && sameServer(u.on, timeout.server)) {
+        left.push(u.what);
+        continue;
+      }
       try {
         await u.run();
         undone.push(u.what);
       } catch {
-        failedUndo.push(u.what);
+        left.push(u.what);
       }
     }
     const reason = err instanceof Error ? err.message : String(err);
     const detail =
-      `Step "${step}" failed: ${reason}` +
-      (undone.length ? `\nUndone: ${undone.join(', ')}.` : '\nNothing had been created yet.') +
-      (failedUndo.length ? `\nCould not undo: ${failedUndo.join(', ')}; the next apply will finish or clean them up.` : '');
+      `Creating tenant ${spec.host}: step "${step}" failed: ${reason}` +
+      (undone.length ? `\nUndone: ${undone.join(', ')}.` : undo.length === 0 ? '\nNothing had been created yet.' : '') +
+      (left.length ? `\nCould not undo: ${left.join(', ')}; the next apply will finish or clean them up.` : '') +
+      (rowKept ? '\nIts registry row stays in state "creating" so that the next apply can do that.' : '');
     if (err instanceof AttributeError) throw new AttributeError(err.path, err.summary, detail);
-    throw new ProvisionError(detail);
+    throw new ProvisionError(detail, err);
   }
   return { ...spec, database: { ...spec.database, password: spec.database.passwordWo !== null ? null : password, passwordWo: null } };
 }
 
 /** `writeOnly`: the password comes from password_wo and must not be returned for the state. */
 export function updateTenant(ctx: VmoodleContext, prior: TenantSpec, next: TenantSpec, rotatePassword: boolean, writeOnly: boolean): Promise<TenantSpec> {
-  return withTenantLock(ctx, prior.id, () => updateUnlocked(ctx, prior, next, rotatePassword, writeOnly));
+  return withTenantLock(ctx, prior.id, () => updateUnlocked(ctx, prior, next, rotatePassword, writeOnly)).catch((err: unknown) =>
+    explainTimeout(err, `Updating tenant ${prior.host}`, 'Every step of an update can be repeated: the next apply finishes it.'),
+  );
 }
 
 async function updateUnlocked(ctx: VmoodleContext, prior: TenantSpec, next: TenantSpec, rotatePassword: boolean, writeOnly: boolean): Promise<TenantSpec> {
@@ -241,7 +291,9 @@ async function updateUnlocked(ctx: VmoodleContext, prior: TenantSpec, next: Tena
 
 /** Removes every part; each step tolerates a part that is already gone, so delete can be re-run. */
 export function deleteTenant(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {
-  return withTenantLock(ctx, spec.id, () => deleteUnlocked(ctx, spec));
+  return withTenantLock(ctx, spec.id, () => deleteUnlocked(ctx, spec)).catch((err: unknown) =>
+    explainTimeout(err, `Destroying tenant ${spec.host}`, 'Nothing is lost: the tenant stays in the Terraform state, and the next apply finishes the destroy.'),
+  );
 }
 
 async function deleteUnlocked(ctx: VmoodleContext, spec: TenantSpec): Promise<void> {

@@ -1,7 +1,8 @@
 // A TCP proxy on loopback between a client (the sidecar, the provider) and MariaDB that injects
-// faults on demand: latency on every packet, or a cut (every connection reset, new ones reset as
-// they arrive). It lets a test make "the registry" slow or unreachable while the tenant databases
-// on the same server stay reachable.
+// faults on demand: latency on every packet, a cut (every connection reset, new ones reset as they
+// arrive), or a stall (connections stay open and nothing gets through: a server that never answers).
+// It lets a test make "the registry" slow or unreachable while the tenant databases on the same
+// server stay reachable, or the other way round.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export type ProxyMode =
@@ -9,11 +10,19 @@ export type ProxyMode =
   /** Every chunk, in both directions, is held this long before it is forwarded (order is kept). */
   | { kind: 'delay'; ms: number }
   /** Open connections are reset; new ones are accepted and reset at once. */
-  | { kind: 'cut' };
+  | { kind: 'cut' }
+  /**
+   * Connections, open and new, stay open but nothing is forwarded either way (bytes are dropped): a
+   * server behind a stalled proxy, which accepts connections and never answers. Leaving the stall
+   * resets the connections that lost bytes, so no client ever reads a torn stream.
+   */
+  | { kind: 'stall' };
 
 interface Pair {
   client: Socket;
   server: Socket;
+  /** Bytes were dropped by a stall: the stream is no longer whole. */
+  torn?: boolean;
 }
 
 export class FaultProxy {
@@ -51,6 +60,7 @@ export class FaultProxy {
   setMode(mode: ProxyMode): void {
     this.mode = mode;
     if (mode.kind === 'cut') for (const p of [...this.pairs]) this.reset(p);
+    else if (mode.kind !== 'stall') for (const p of [...this.pairs]) if (p.torn) this.reset(p);
   }
 
   private accept(client: Socket): void {
@@ -72,13 +82,17 @@ export class FaultProxy {
     };
     client.on('error', close).on('close', close);
     server.on('error', close).on('close', close);
-    client.on('data', (chunk: Buffer) => this.forward(server, chunk));
-    server.on('data', (chunk: Buffer) => this.forward(client, chunk));
+    client.on('data', (chunk: Buffer) => this.forward(pair, server, chunk));
+    server.on('data', (chunk: Buffer) => this.forward(pair, client, chunk));
   }
 
-  private forward(dest: Socket, chunk: Buffer): void {
+  private forward(pair: Pair, dest: Socket, chunk: Buffer): void {
     const mode = this.mode;
     if (mode.kind === 'cut') return;
+    if (mode.kind === 'stall') {
+      pair.torn = true;
+      return;
+    }
     const dueAt = Date.now() + (mode.kind === 'delay' ? mode.ms : 0);
     // One chain per socket: a chunk never overtakes an earlier one still held (latency switched
     // off mid-stream), so the byte stream stays intact.

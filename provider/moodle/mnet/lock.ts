@@ -4,7 +4,7 @@
 // and applies are short, so one lock for the whole fleet costs little. Lock order: a tenant's own
 // lock (provider/tenant/lock.ts) may be held when this one is taken, never the reverse.
 import type { VmoodleContext } from '../../provider';
-import { openConnection } from '../../mysql/pools';
+import { lockWaitSeconds } from '../../mysql/bounds';
 
 export class MnetLockTimeoutError extends Error {
   override name = 'MnetLockTimeoutError';
@@ -14,11 +14,12 @@ const LOCK_NAME = 'vmoodle:mnet';
 const WAIT_SECONDS = 120;
 
 export async function withMnetLock<T>(ctx: VmoodleContext, fn: () => Promise<T>): Promise<T> {
-  const conn = await openConnection(ctx.registrySettings);
+  const conn = await ctx.pools.connectRegistry();
+  const wait = Math.min(WAIT_SECONDS, lockWaitSeconds(ctx.pools.bounds));
   try {
-    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [LOCK_NAME, WAIT_SECONDS]);
+    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS got', [LOCK_NAME, wait]);
     if ((rows as Array<{ got: number | null }>)[0]?.got !== 1) {
-      throw new MnetLockTimeoutError(`Another vmoodle MNet operation has held the MNet lock for ${WAIT_SECONDS} s; try again when it has finished.`);
+      throw new MnetLockTimeoutError(`Another vmoodle MNet operation has held the MNet lock for ${wait} s; try again when it has finished.`);
     }
     try {
       return await fn();

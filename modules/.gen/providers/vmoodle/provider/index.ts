@@ -8,6 +8,12 @@ import * as cdktf from 'cdktf';
 
 export interface VmoodleProviderConfig {
   /**
+  * Longest connecting and logging in to a database server or the registry may take, in whole seconds (1 to 86400). Default: `VMOODLE_CONNECT_TIMEOUT_SECONDS`, else 10.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs#connect_timeout_seconds VmoodleProvider#connect_timeout_seconds}
+  */
+  readonly connectTimeoutSeconds?: number;
+  /**
   * Folder under which tenant data folders are created when a tenant sets no `dataroot`. Default: `VMOODLE_DATAROOT_BASE`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs#dataroot_base VmoodleProvider#dataroot_base}
@@ -25,6 +31,12 @@ export interface VmoodleProviderConfig {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs#servers VmoodleProvider#servers}
   */
   readonly servers?: { [key: string]: string };
+  /**
+  * Longest any database statement of the provider may take, in whole seconds (1 to 86400), on every server and on the registry. A statement waiting for a lock (e.g. `DROP DATABASE` while a Moodle web node holds an open transaction on the site's tables) gives up after this long (`lock_wait_timeout`, `innodb_lock_wait_timeout`, named locks); the server stops any other statement a second later (MariaDB `max_statement_time`); and the provider drops the connection to a server that has not answered after this long plus 5 s. The apply then fails with an error that names the server, the tenant and what to do; whatever was half made is finished or cleaned up by the next apply. Default: `VMOODLE_STATEMENT_TIMEOUT_SECONDS`, else 300.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs#statement_timeout_seconds VmoodleProvider#statement_timeout_seconds}
+  */
+  readonly statementTimeoutSeconds?: number;
   /**
   * Alias name
   *
@@ -77,15 +89,33 @@ export class VmoodleProvider extends cdktf.TerraformProvider {
       },
       terraformProviderSource: 'vmoodle/vmoodle'
     });
+    this._connectTimeoutSeconds = config.connectTimeoutSeconds;
     this._datarootBase = config.datarootBase;
     this._registry = config.registry;
     this._servers = config.servers;
+    this._statementTimeoutSeconds = config.statementTimeoutSeconds;
     this._alias = config.alias;
   }
 
   // ==========
   // ATTRIBUTES
   // ==========
+
+  // connect_timeout_seconds - computed: false, optional: true, required: false
+  private _connectTimeoutSeconds?: number; 
+  public get connectTimeoutSeconds() {
+    return this._connectTimeoutSeconds;
+  }
+  public set connectTimeoutSeconds(value: number | undefined) {
+    this._connectTimeoutSeconds = value;
+  }
+  public resetConnectTimeoutSeconds() {
+    this._connectTimeoutSeconds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get connectTimeoutSecondsInput() {
+    return this._connectTimeoutSeconds;
+  }
 
   // dataroot_base - computed: false, optional: true, required: false
   private _datarootBase?: string; 
@@ -135,6 +165,22 @@ export class VmoodleProvider extends cdktf.TerraformProvider {
     return this._servers;
   }
 
+  // statement_timeout_seconds - computed: false, optional: true, required: false
+  private _statementTimeoutSeconds?: number; 
+  public get statementTimeoutSeconds() {
+    return this._statementTimeoutSeconds;
+  }
+  public set statementTimeoutSeconds(value: number | undefined) {
+    this._statementTimeoutSeconds = value;
+  }
+  public resetStatementTimeoutSeconds() {
+    this._statementTimeoutSeconds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get statementTimeoutSecondsInput() {
+    return this._statementTimeoutSeconds;
+  }
+
   // alias - computed: false, optional: true, required: false
   private _alias?: string; 
   public get alias() {
@@ -157,15 +203,23 @@ export class VmoodleProvider extends cdktf.TerraformProvider {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
+      connect_timeout_seconds: cdktf.numberToTerraform(this._connectTimeoutSeconds),
       dataroot_base: cdktf.stringToTerraform(this._datarootBase),
       registry: cdktf.stringToTerraform(this._registry),
       servers: cdktf.hashMapper(cdktf.stringToTerraform)(this._servers),
+      statement_timeout_seconds: cdktf.numberToTerraform(this._statementTimeoutSeconds),
       alias: cdktf.stringToTerraform(this._alias),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
+      connect_timeout_seconds: {
+        value: cdktf.numberToHclTerraform(this._connectTimeoutSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
       dataroot_base: {
         value: cdktf.stringToHclTerraform(this._datarootBase),
         isBlock: false,
@@ -183,6 +237,12 @@ export class VmoodleProvider extends cdktf.TerraformProvider {
         isBlock: false,
         type: "map",
         storageClassType: "stringMap",
+      },
+      statement_timeout_seconds: {
+        value: cdktf.numberToHclTerraform(this._statementTimeoutSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
       },
       alias: {
         value: cdktf.stringToHclTerraform(this._alias),
