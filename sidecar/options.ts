@@ -37,6 +37,8 @@ Serves the tenants of the vmoodle registry to Moodle's config.php (see sidecar/p
   --poll-interval MS    registry generation poll interval (default 1000)
   --log-level LEVEL     fatal, error, warn, info (default), debug, trace, silent
   --help                this text
+
+Signals: SIGTERM/SIGINT stop it; SIGHUP rereads the whole registry over a new connection.
 `;
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);

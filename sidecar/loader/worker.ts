@@ -89,7 +89,8 @@ port.on('message', (command: LoaderCommand) => {
         return;
       }
       const bytes = Buffer.from(set.tenantList());
-      // A Buffer this large has an ArrayBuffer of its own (never the shared pool): transfer it whole.
+      // Transfer the list's bytes alone: a small Buffer lives in Node's shared pool, so it is copied
+      // into an ArrayBuffer of its own first; a large one already has one.
       const body = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
       send({ type: 'tenant-list', requestId: command.requestId, generation: set.generation, body }, [body]);
       return;

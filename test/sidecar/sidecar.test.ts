@@ -41,6 +41,13 @@ async function waitReady(socketPath = sock): Promise<void> {
 
 const get = (path: string, headers: Record<string, string> = {}) => request({ socketPath: sock }, path, headers);
 
+/** One metric's value from /metrics. */
+async function metric(name: string): Promise<number> {
+  const text = (await get('/metrics')).text;
+  const line = text.split('\n').find((l) => l.startsWith(name + ' '));
+  return Number(line!.slice(name.length + 1));
+}
+
 before(async () => {
   db = await withPrivateMariaDb();
   reg = await createRegistry(db.server);
@@ -173,11 +180,6 @@ test('/healthz, /readyz and /metrics', async () => {
 });
 
 test('polls the generation without reloading while nothing changes; HEAD carries no body', async () => {
-  const metric = async (name: string): Promise<number> => {
-    const text = (await get('/metrics')).text;
-    const line = text.split('\n').find((l) => l.startsWith(name + ' '));
-    return Number(line!.slice(name.length + 1));
-  };
   const reloads = await metric('vmoodle_sidecar_reloads_total');
   const polls = await metric('vmoodle_sidecar_polls_total');
   await new Promise((r) => setTimeout(r, POLL_MS * 4));
@@ -219,11 +221,6 @@ test('a host changed in the registry is served within one poll interval; invalid
 });
 
 test('SIGHUP restarts the loader thread: a full registry read, and lookups never stop', async () => {
-  const metric = async (name: string): Promise<number> => {
-    const text = (await get('/metrics')).text;
-    const line = text.split('\n').find((l) => l.startsWith(name + ' '));
-    return Number(line!.slice(name.length + 1));
-  };
   const reloads = await metric('vmoodle_sidecar_reloads_total');
   const generation = (await get('/readyz')).json<ReadyResponse>().generation;
   let lookups = 0;
