@@ -11,12 +11,16 @@ import { AnswerTables } from './answers';
 import type { LoaderCommand, LoaderCounters, LoaderEvent, LoaderLog, LoaderSettings, LogLevel } from './messages';
 
 /**
- * Runs this thread at a lower CPU priority than the HTTP thread: on a busy web node (2 cores shared
- * with PHP and MariaDB) a reload then takes the CPU lookups leave, instead of making lookups wait.
+ * Runs this thread at a lower CPU priority than the HTTP thread once there is something to serve:
+ * on a busy web node (2 cores shared with PHP and MariaDB) a reload then takes the CPU lookups leave,
+ * instead of making lookups wait. The first load, with nothing served yet, runs at full priority.
  * Linux applies setpriority() to a single thread when given its id, which /proc/thread-self names.
  * Elsewhere this is a no-op: the loader then competes as an equal, which is still correct.
  */
+let lowered = false;
 function lowerPriority(): void {
+  if (lowered) return;
+  lowered = true;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (Number.isSafeInteger(tid) && tid > 0 && tid !== process.pid) setPriority(tid, Math.min(19, getPriority(tid) + 10));
@@ -25,7 +29,6 @@ function lowerPriority(): void {
   }
 }
 
-lowerPriority();
 const port = parentPort;
 if (port === null) throw new Error('loader/worker.js runs as a worker thread of vmoodle-sidecar');
 const settings = workerData as LoaderSettings;
@@ -59,6 +62,7 @@ const sink: PollerSink = {
     const transfer = [overlay.slots, overlay.entries, overlay.data];
     if (base !== null) transfer.push(base.slots, base.entries, base.data);
     send({ type: 'snapshot', meta: { ...set.meta }, tenants: set.size, baseId, base, overlay, registryUp, verifiedAt }, transfer);
+    lowerPriority();
     return persist(set);
   },
   registry(up, verifiedAt) {
