@@ -1,13 +1,12 @@
 // The HTTP thread's side of the loader thread: starts it, installs each snapshot it sends (a new
-// overlay, sometimes a new base table) by swapping one reference, passes its log lines to the sidecar's logger and its counters to the
-// metrics, asks it for the tenant list, and restarts it (serving the current snapshot meanwhile)
-// should it ever die.
+// overlay, sometimes a new base table) by swapping one reference, passes its log lines to the
+// sidecar's logger and its counters to the metrics, asks it for the tenant list, and restarts it
+// (serving the current snapshot meanwhile) should it ever die.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { Snapshot } from '../snapshot';
-import { AnswerTable } from '../answer-table';
-import type { AnswerTableBuffers } from '../answer-table';
+import { AnswerTable, type AnswerTableBuffers } from '../answer-table';
 import type { ServingState } from '../serving-state';
 import type { Metrics } from '../metrics';
 import type { TenantListSource } from '../routes/deps';
