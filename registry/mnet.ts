@@ -10,6 +10,8 @@ import { withConnection } from '../provider/mysql/pools';
 export const MNET_TABLES = {
   subnetwork: 'vmoodle_mnet_subnetwork',
   member: 'vmoodle_mnet_member',
+  roamingRole: 'vmoodle_mnet_roaming_role',
+  roamingGrant: 'vmoodle_mnet_roaming_grant',
 } as const;
 
 export interface SubnetworkMember {
@@ -25,6 +27,8 @@ export interface SubnetworkRecord {
   renewBeforeDays: number;
   /** In declaration order. */
   members: SubnetworkMember[];
+  /** Role shortnames granted moodle/site:mnetlogintoremote on identity-provider members, sorted. */
+  roamingRoles: string[];
 }
 
 export class MnetRegistryError extends Error {
@@ -65,12 +69,19 @@ export class MnetRegistry {
       `SELECT subnetwork, tenant_id, wwwroot FROM ${MNET_TABLES.member} WHERE subnetwork IN (${names.map(() => '?').join(', ')}) ORDER BY subnetwork, position`,
       names,
     );
+    const roaming = await queryRows<RowDataPacket>(
+      this.pool,
+      'read MNet roaming roles',
+      `SELECT subnetwork, role_shortname FROM ${MNET_TABLES.roamingRole} WHERE subnetwork IN (${names.map(() => '?').join(', ')}) ORDER BY subnetwork, role_shortname`,
+      names,
+    );
     return subs.map((r) => ({
       name: String(r.name),
       services: decodeServices(r.services),
       keyLifetimeDays: Number(r.key_lifetime_days),
       renewBeforeDays: Number(r.renew_before_days),
       members: members.filter((m) => String(m.subnetwork) === String(r.name)).map((m) => ({ tenantId: String(m.tenant_id), wwwroot: String(m.wwwroot) })),
+      roamingRoles: roaming.filter((m) => String(m.subnetwork) === String(r.name)).map((m) => String(m.role_shortname)),
     }));
   }
 
@@ -90,6 +101,10 @@ export class MnetRegistry {
         for (const [i, m] of record.members.entries()) {
           await execute(conn, `save MNet subnetwork ${record.name}`, `INSERT INTO ${MNET_TABLES.member} (subnetwork, tenant_id, position, wwwroot) VALUES (?, ?, ?, ?)`, [record.name, m.tenantId, i, m.wwwroot]);
         }
+        await execute(conn, `save MNet subnetwork ${record.name}`, `DELETE FROM ${MNET_TABLES.roamingRole} WHERE subnetwork = ?`, [record.name]);
+        for (const role of new Set(record.roamingRoles)) {
+          await execute(conn, `save MNet subnetwork ${record.name}`, `INSERT INTO ${MNET_TABLES.roamingRole} (subnetwork, role_shortname) VALUES (?, ?)`, [record.name, role]);
+        }
         await execute(conn, 'commit', 'COMMIT');
       } catch (err) {
         await conn.query('ROLLBACK').catch(() => undefined);
@@ -101,6 +116,34 @@ export class MnetRegistry {
   /** Idempotent: removing a missing record is not an error. */
   async remove(name: string): Promise<void> {
     await execute(this.pool, `remove MNet subnetwork ${name}`, `DELETE FROM ${MNET_TABLES.subnetwork} WHERE name = ?`, [name]);
+  }
+
+  /** Roles whose roaming grant on this tenant vmoodle made (see recordGrants). */
+  async grantsOn(tenantId: string): Promise<Set<string>> {
+    const rows = await queryRows<RowDataPacket>(this.pool, `read MNet roaming grants of ${tenantId}`, `SELECT role_shortname FROM ${MNET_TABLES.roamingGrant} WHERE tenant_id = ?`, [tenantId]);
+    return new Set(rows.map((r) => String(r.role_shortname)));
+  }
+
+  /** For a tenant whose database is gone: a later tenant with the same id must not inherit the claims. */
+  async forgetTenantGrants(tenantId: string): Promise<void> {
+    await execute(this.pool, `forget MNet roaming grants of ${tenantId}`, `DELETE FROM ${MNET_TABLES.roamingGrant} WHERE tenant_id = ?`, [tenantId]);
+  }
+
+  /**
+   * Claims grants as vmoodle's: recorded before the grant is written, so an interrupted apply
+   * leaves a claim without a grant (harmless, dropped next time) rather than an orphan grant.
+   */
+  async recordGrants(tenantId: string, roles: readonly string[]): Promise<void> {
+    for (const role of roles) {
+      await execute(this.pool, `record MNet roaming grant on ${tenantId}`, `INSERT IGNORE INTO ${MNET_TABLES.roamingGrant} (tenant_id, role_shortname) VALUES (?, ?)`, [tenantId, role]);
+    }
+  }
+
+  /** Idempotent. */
+  async forgetGrants(tenantId: string, roles: readonly string[]): Promise<void> {
+    for (const role of roles) {
+      await execute(this.pool, `forget MNet roaming grant on ${tenantId}`, `DELETE FROM ${MNET_TABLES.roamingGrant} WHERE tenant_id = ? AND role_shortname = ?`, [tenantId, role]);
+    }
   }
 
   /** After a member's domain switch. */

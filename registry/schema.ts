@@ -73,6 +73,23 @@ export const MIGRATIONS: readonly string[][] = [
        CONSTRAINT vmoodle_mnet_member_subnetwork_fk FOREIGN KEY (subnetwork) REFERENCES vmoodle_mnet_subnetwork (name) ON DELETE CASCADE
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
   ],
+  // MNet roaming (registry/mnet.ts): the roles a subnetwork lets roam, and which of those grants
+  // vmoodle itself made in a tenant, so that removing them never removes a grant it did not make.
+  // New tables rather than a new column: CREATE TABLE IF NOT EXISTS re-runs safely on MySQL too.
+  [
+    `CREATE TABLE IF NOT EXISTS vmoodle_mnet_roaming_role (
+       subnetwork VARCHAR(64) NOT NULL,
+       role_shortname VARCHAR(100) NOT NULL,
+       PRIMARY KEY (subnetwork, role_shortname),
+       CONSTRAINT vmoodle_mnet_roaming_role_subnetwork_fk FOREIGN KEY (subnetwork) REFERENCES vmoodle_mnet_subnetwork (name) ON DELETE CASCADE
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    `CREATE TABLE IF NOT EXISTS vmoodle_mnet_roaming_grant (
+       tenant_id VARCHAR(200) NOT NULL,
+       role_shortname VARCHAR(100) NOT NULL,
+       granted_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+       PRIMARY KEY (tenant_id, role_shortname)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

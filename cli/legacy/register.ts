@@ -103,6 +103,8 @@ export async function registerSubnetwork(pool: Pool, s: SubnetworkImport, wwwroo
     keyLifetimeDays: DEFAULT_KEY_LIFETIME_DAYS,
     renewBeforeDays: DEFAULT_RENEW_BEFORE_DAYS,
     members: s.members.map((id) => ({ tenantId: id, wwwroot: wwwroots.get(id)! })),
+    // Legacy VMoodle never granted roaming: only site admins roamed there.
+    roamingRoles: [],
   };
   const existing = await mnet.get(s.name);
   if (existing) {

@@ -15,6 +15,11 @@ export interface SubnetworkSettings {
   readonly keyLifetimeDays?: number;
   /** Certificates expiring within this many days are renewed by the next apply (provider default: 7). */
   readonly renewBeforeDays?: number;
+  /**
+   * Roles whose users may roam (single sign-on) from members that are identity providers, e.g.
+   * ['user'] for every authenticated user (provider default: none, so only site administrators).
+   */
+  readonly roamingRoles?: readonly string[];
 }
 
 export interface MnetSubnetworkProps extends SubnetworkSettings {
@@ -45,6 +50,7 @@ export class MnetSubnetwork extends Construct {
       services: props.services ? [...props.services] : undefined,
       keyLifetimeDays: props.keyLifetimeDays,
       renewBeforeDays: props.renewBeforeDays,
+      roamingRoles: props.roamingRoles ? [...props.roamingRoles] : undefined,
     });
   }
 }

@@ -193,25 +193,58 @@ export async function applyRole(t: TenantDb, spec: RoleSpec): Promise<RoleApplyR
   });
 }
 
-/** One capability's permission for several roles (by shortname) at the system context. */
-export async function applyCapability(t: TenantDb, capability: string, permissions: Readonly<Record<string, Permission>>): Promise<void> {
-  await inTransaction(t, async (conn) => {
+/** What a role holds for one capability at the system context: the stored integer, or undefined (no row). */
+export type StoredPermissions = ReadonlyMap<string, number | undefined>;
+
+export interface CapabilityRevision {
+  capability: string;
+  /** Roles that must exist: an unknown one fails the whole revision with UnknownRoleError. */
+  roles: readonly string[];
+  /** Roles that may have been deleted since (a deleted role has no rows left): skipped when missing. */
+  optionalRoles?: readonly string[];
+  /**
+   * Called inside the transaction with what every existing role holds now; returns the permission
+   * each role ends with. Roles it leaves out are not touched; throwing rolls everything back.
+   */
+  decide: (current: StoredPermissions) => Readonly<Record<string, Permission>>;
+}
+
+/**
+ * One capability at the system context for several roles, decided from the rows as they are inside
+ * the writer's transaction (assign_capability / unassign_capability), with the role caches dealt
+ * with as every role write here. Returns what the roles held before.
+ */
+export async function reviseCapability(t: TenantDb, revision: CapabilityRevision): Promise<StoredPermissions> {
+  const { capability } = revision;
+  return inTransaction(t, async (conn) => {
     const ctx = await systemContext(conn, t);
     await requireCapabilities(conn, t, [capability]);
-    const ids = await requireRoles(conn, t, Object.keys(permissions));
+    const ids = await requireRoles(conn, t, revision.roles);
+    const optional = (revision.optionalRoles ?? []).filter((r) => !ids.has(r));
+    for (const [shortname, id] of await roleIdsByShortname(conn, t, optional)) ids.set(shortname, id);
     const rows = await queryRows(
       conn,
       `read permissions of ${capability}`,
       `SELECT roleid, permission FROM ${t.table('role_capabilities')} WHERE capability = ? AND contextid = ?`,
       [capability, ctx.id],
     );
-    const current = new Map(rows.map((r) => [Number(r.roleid), Number(r.permission)]));
-    for (const [shortname, p] of Object.entries(permissions)) {
-      const roleId = ids.get(shortname)!;
-      const stored = current.get(roleId);
-      const now = stored === undefined ? undefined : stored === storedPermission(p) ? p : 'different';
-      await setPermission(conn, t, roleId, ctx.id, capability, p, now);
+    const byRole = new Map(rows.map((r) => [Number(r.roleid), Number(r.permission)]));
+    const current: StoredPermissions = new Map([...ids].map(([shortname, id]) => [shortname, byRole.get(id)]));
+    let changed = false;
+    for (const [shortname, p] of Object.entries(revision.decide(current))) {
+      const roleId = ids.get(shortname);
+      if (roleId === undefined) continue;
+      const stored = current.get(shortname);
+      if (stored === (storedPermission(p) ?? undefined)) continue;
+      await setPermission(conn, t, roleId, ctx.id, capability, p, stored === undefined ? undefined : 'different');
+      changed = true;
     }
-    await markSystemContextDirty(conn, t, ctx.path);
+    if (changed) await markSystemContextDirty(conn, t, ctx.path);
+    return current;
   });
+}
+
+/** One capability's permission for several roles (by shortname) at the system context. */
+export async function applyCapability(t: TenantDb, capability: string, permissions: Readonly<Record<string, Permission>>): Promise<void> {
+  await reviseCapability(t, { capability, roles: Object.keys(permissions), decide: () => permissions });
 }

@@ -6,7 +6,9 @@
 //   certificate_expires  the prior value, or unknown when the certificate is new, unusable or inside
 //                        the renewal window (apply renews exactly those);
 //   peers                every other member (read lists only those correctly peered);
-//   mnet_enabled         true (read says false when networking or the local host row is off).
+//   mnet_enabled         true (read says false when networking or the local host row is off);
+//   roaming_roles        roaming_roles when the members are identity providers, else empty (read
+//                        lists only the roles that still hold the capability there).
 import { T, type BlockSchema, type Attributes } from '../framework/schema';
 import type { Resource } from '../framework/resource';
 import type { Diagnostics } from '../framework/diagnostics';
@@ -15,7 +17,8 @@ import { isKnown, num, reqStr, stringList } from '../framework/values';
 import { isUnknown, isWhollyKnown, UNKNOWN, type CtyValue } from '../plugin/cty';
 import type { VmoodleContext } from '../provider';
 import { checkTenantList } from '../fleet/targets';
-import { KNOWN_SERVICES, DEFAULT_SERVICES, DEFAULT_KEY_LIFETIME_DAYS, DEFAULT_RENEW_BEFORE_DAYS, inRenewalWindow } from '../moodle/mnet/policy';
+import { KNOWN_SERVICES, DEFAULT_SERVICES, DEFAULT_KEY_LIFETIME_DAYS, DEFAULT_RENEW_BEFORE_DAYS, ROAMING_CAPABILITY, actsAsIdentityProvider, inRenewalWindow } from '../moodle/mnet/policy';
+import { validateRoleShortname } from '../moodle/roles-model';
 import type { SubnetworkView, DesiredSubnetwork } from '../moodle/mnet/subnetwork';
 
 // Loaded on first use: schema and validate processes never touch a database.
@@ -45,6 +48,13 @@ const memberStateAttributes: Attributes = {
     type: T.set(T.string),
     computed: true,
     description: "Ids of the other members this member is correctly peered with: a live `mnet_host` row with the peer's wwwroot and current certificate, and exactly the services the pair exchanges, published and subscribed.",
+  },
+  roaming_roles: {
+    type: T.set(T.string),
+    computed: true,
+    description:
+      `The roles of \`roaming_roles\` that hold \`${ROAMING_CAPABILITY}\` (allow, system context) on this member; empty when the subnetwork has no identity providers. ` +
+      'Also lists a grant vmoodle made here that no subnetwork asks for any more (an interrupted apply left it), which the next apply removes.',
   },
 };
 
@@ -81,6 +91,17 @@ export const mnetSubnetworkSchema: BlockSchema = {
       validate: [wholeDays(0, 3649)],
       description: 'A certificate expiring within this many days shows in plan and is renewed (with every peer\'s copy) by the next apply. Less than `key_lifetime_days`.',
     },
+    roaming_roles: {
+      type: T.set(T.string),
+      default: [],
+      description:
+        `Shortnames of roles whose users may roam (single sign-on) from the identity providers of this subnetwork, e.g. \`["user"]\` for every authenticated user. ` +
+        `On every member (all members are identity providers when \`services\` has \`sso_idp\`) these roles get \`${ROAMING_CAPABILITY}\` = allow at the system context, ` +
+        'which no role has by default, so otherwise only site administrators roam. Each role must exist on every member. ' +
+        'vmoodle records the grants it makes, and removes only those (when a role is dropped from the list, a member leaves, or the subnetwork is destroyed), ' +
+        'and only while they still allow: a grant that existed before, or one changed by hand since, is left in place. ' +
+        'A role that already has the capability set to prevent or prohibit by someone else is an error.',
+    },
     member_state: { nested: { nesting: 'map', attributes: memberStateAttributes }, computed: true, description: 'Per member id: its MNet identity and peering, as read from its tables.' },
   },
 };
@@ -107,6 +128,20 @@ function validateArguments(config: ObjectValue, diags: Diagnostics): void {
       if (s !== null && !KNOWN_SERVICES.includes(s)) diags.error('Unknown MNet service', `services: "${s}" is not an MNet service. Known services: ${KNOWN_SERVICES.join(', ')}.`, ['services']);
     }
   }
+  const roaming = knownStrings(config.roaming_roles);
+  if (roaming) {
+    for (const r of roaming) {
+      const bad = r === null ? null : validateRoleShortname(r);
+      if (bad) diags.error('Invalid role shortname', `roaming_roles: ${bad}.`, ['roaming_roles']);
+    }
+    if (roaming.length > 0 && services && services.every((s) => s !== null) && !actsAsIdentityProvider(services as string[])) {
+      diags.error(
+        'Roaming without an identity provider',
+        'roaming_roles lets users roam from identity providers, but services has no "sso_idp", so no member is one. Add "sso_idp" to services, or leave roaming_roles empty.',
+        ['roaming_roles'],
+      );
+    }
+  }
   const lifetime = config.key_lifetime_days ?? null;
   const renew = config.renew_before_days ?? null;
   if (lifetime !== null && renew !== null && !isUnknown(lifetime) && !isUnknown(renew) && Number(String(renew)) >= Number(String(lifetime))) {
@@ -118,7 +153,7 @@ function toState(v: SubnetworkView): ObjectValue {
   const memberState: ObjectValue = {};
   for (const r of v.members) {
     const o = v.memberState.get(r.id)!;
-    memberState[r.id] = { certificate_expires: o.certificateExpires, mnet_enabled: o.mnetEnabled, peers: [...o.peers].sort() };
+    memberState[r.id] = { certificate_expires: o.certificateExpires, mnet_enabled: o.mnetEnabled, peers: [...o.peers].sort(), roaming_roles: o.roamingRoles };
   }
   return {
     id: v.name,
@@ -127,12 +162,24 @@ function toState(v: SubnetworkView): ObjectValue {
     services: v.services,
     key_lifetime_days: v.keyLifetimeDays,
     renew_before_days: v.renewBeforeDays,
+    roaming_roles: v.roamingRoles,
     member_state: memberState,
   };
 }
 
+/**
+ * The roles that must roam from every member: roaming_roles when the services make members identity
+ * providers, none otherwise; null while either is unknown.
+ */
+function expectedRoaming(planned: ObjectValue): string[] | null {
+  const services = planned.services ?? null;
+  const roles = planned.roaming_roles ?? null;
+  if (!isWhollyKnown(services) || !isWhollyKnown(roles)) return null;
+  return actsAsIdentityProvider(stringList(planned, 'services') ?? []) ? [...(stringList(planned, 'roaming_roles') ?? [])].sort() : [];
+}
+
 /** Planned member_state: see the comment at the top. */
-function planMemberState(ids: readonly string[], prior: ObjectValue | null, renewBefore: number | null, diags: Diagnostics, now: Date): ObjectValue {
+function planMemberState(ids: readonly string[], prior: ObjectValue | null, renewBefore: number | null, roaming: string[] | null, diags: Diagnostics, now: Date): ObjectValue {
   const priorIds = prior ? stringList(prior, 'members') ?? [] : [];
   const priorStates = prior && isObject(prior.member_state) ? prior.member_state : {};
   const state: ObjectValue = {};
@@ -144,7 +191,7 @@ function planMemberState(ids: readonly string[], prior: ObjectValue | null, rene
       if (!inRenewalWindow(new Date(expires), now, renewBefore)) planned = expires;
       else diags.warning('MNet certificate due for renewal', `The MNet certificate of ${id} expires at ${expires}, within renew_before_days (${renewBefore}); this apply renews it and updates every peer's copy.`, ['members']);
     }
-    state[id] = { certificate_expires: planned, mnet_enabled: true, peers: ids.filter((x) => x !== id).sort() };
+    state[id] = { certificate_expires: planned, mnet_enabled: true, peers: ids.filter((x) => x !== id).sort(), roaming_roles: roaming ?? UNKNOWN };
   }
   return state;
 }
@@ -166,6 +213,7 @@ async function desiredFrom(ctx: VmoodleContext, planned: ObjectValue): Promise<D
     services: [...(stringList(planned, 'services') ?? DEFAULT_SERVICES)].sort(),
     keyLifetimeDays: num(planned, 'key_lifetime_days') ?? DEFAULT_KEY_LIFETIME_DAYS,
     renewBeforeDays: num(planned, 'renew_before_days') ?? DEFAULT_RENEW_BEFORE_DAYS,
+    roamingRoles: [...new Set(stringList(planned, 'roaming_roles') ?? [])].sort(),
     mayRenew,
   };
 }
@@ -190,14 +238,15 @@ export const mnetSubnetworkResource: Resource<VmoodleContext> = {
     validateArguments(planned, diags);
     if (diags.hasErrors) return;
     const rt = await runtime();
-    await rt.checkMembers(provider, ids, isWhollyKnown(planned.services ?? null) ? stringList(planned, 'services') ?? [] : [], diags);
+    const roaming = expectedRoaming(planned);
+    await rt.checkMembers(provider, ids, isWhollyKnown(planned.services ?? null) ? stringList(planned, 'services') ?? [] : [], roaming ?? [], diags);
     const name = planned.name ?? null;
     if (prior === null && typeof name === 'string' && (await rt.subnetworkExists(provider, name))) {
       diags.error('Subnetwork already exists', `An MNet subnetwork named "${name}" is already registered. Import it (terraform import vmoodle_mnet_subnetwork.<label> ${name}) or choose another name.`, ['name']);
     }
     if (diags.hasErrors) return;
     const renewBefore = isKnown(planned, 'renew_before_days') ? num(planned, 'renew_before_days') : null;
-    planned.member_state = planMemberState(ids, prior, renewBefore, diags, new Date());
+    planned.member_state = planMemberState(ids, prior, renewBefore, roaming, diags, new Date());
   },
 
   async create({ planned }, { provider }) {

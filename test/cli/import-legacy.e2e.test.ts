@@ -151,7 +151,7 @@ async function bindSubnetworksAsVmoodleDid(adminSettings: ReturnType<typeof pars
     }
     for (const net of [1, 2]) {
       const members = SITES.filter((x) => x.mnet === net && x.enabled).map((x) => rows.get(x.n)!);
-      await applySubnetwork(ctx, `scratch-${net}`, { name: `scratch-${net}`, members, services: ['sso_idp', 'sso_sp'], keyLifetimeDays: 28, renewBeforeDays: 7, mayRenew: new Set() }, []);
+      await applySubnetwork(ctx, `scratch-${net}`, { name: `scratch-${net}`, members, services: ['sso_idp', 'sso_sp'], keyLifetimeDays: 28, renewBeforeDays: 7, roamingRoles: [], mayRenew: new Set() }, []);
     }
   } finally {
     await pools.closeAll();

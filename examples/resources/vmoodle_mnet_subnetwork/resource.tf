@@ -26,6 +26,11 @@ resource "vmoodle_mnet_subnetwork" "campus" {
   # The default: SSO identity provider and service provider, both ways.
   services = ["sso_idp", "sso_sp"]
 
+  # Every authenticated user may roam to the other faculties. Without this only site admins can:
+  # each member's "user" role gets moodle/site:mnetlogintoremote. vmoodle removes only the grants
+  # it made itself, when the role or a member leaves the list or the subnetwork is destroyed.
+  roaming_roles = ["user"]
+
   # New certificates are valid 28 days; those expiring within 7 days show in plan and are
   # renewed (with every peer's copy) by the next apply. Run apply at least weekly.
   key_lifetime_days = 28

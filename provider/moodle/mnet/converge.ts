@@ -5,7 +5,9 @@
 //      plan said so, or just mirrored again into the local host row), networking and auth_mnet on;
 //   2. peer rows on every member and former member: full mesh among members, with the union of the
 //      services of every subnetwork a pair shares; pairs that share nothing any more are unpeered;
-//   3. a renewed certificate is also copied to peers met through other subnetworks.
+//   3. a renewed certificate is also copied to peers met through other subnetworks;
+//   4. roaming grants on members and former members: each gets the roaming roles of every
+//      subnetwork it is an identity provider in, and loses the grants vmoodle made that none wants.
 import type { VmoodleContext } from '../../provider';
 import type { TenantRow } from '../../../registry/writer';
 import type { SubnetworkRecord } from '../../../registry/mnet';
@@ -14,7 +16,8 @@ import { forEachTenant, describeFailures, type TenantOutcome } from '../../fleet
 import { invalidateConfigCache } from '../caches';
 import { log } from '../../plugin/log';
 import { withMnetLock } from './lock';
-import { mnetRegistry, pairServices, usesSso, coMembers } from './network';
+import { mnetRegistry, pairServices, usesSso, coMembers, roamingRolesOn } from './network';
+import { convergeRoaming } from './roaming';
 import { readSite, inTransaction, writeIdentity, ensureNetworking, applyPeerSpecs, updatePeerIdentity, MnetSiteError, type PeerSpec } from './site';
 import { evaluateIdentity, renewIdentity, unixSeconds, type NewIdentity } from './identity';
 import { inRenewalWindow } from './policy';
@@ -30,6 +33,8 @@ export interface DesiredSubnetwork {
   services: string[];
   keyLifetimeDays: number;
   renewBeforeDays: number;
+  /** Sorted role shortnames that get the roaming capability where the members are identity providers. */
+  roamingRoles: string[];
   /** Members the plan allowed a new certificate for (renewal window, new member, broken identity). */
   mayRenew: ReadonlySet<string>;
 }
@@ -101,6 +106,7 @@ export async function applySubnetwork(ctx: VmoodleContext, name: string, desired
       keyLifetimeDays: desired.keyLifetimeDays,
       renewBeforeDays: desired.renewBeforeDays,
       members: members.map((r) => ({ tenantId: r.id, wwwroot: r.wwwroot })),
+      roamingRoles: desired.roamingRoles,
     };
     const others = (await mreg.containing([...memberIds, ...removedIds])).filter((r) => r.name !== name);
     const records = next ? [...others, next] : others;
@@ -150,6 +156,13 @@ export async function applySubnetwork(ctx: VmoodleContext, name: string, desired
       });
       failIfAny('copy renewed MNet certificates to peers in other subnetworks', copied);
     }
+
+    // 4. Roaming grants.
+    const granted = await forEachTenant([...members, ...removedRows], (row) => convergeRoaming(ctx, mreg, row, roamingRolesOn(records, row.id)));
+    failIfAny('grant or revoke MNet roaming (moodle/site:mnetlogintoremote)', granted);
+    // A former member with no registry row any more was destroyed with its database and grants.
+    const registered = new Set((removedIds.length ? await registry.list({ ids: removedIds }) : []).map((r) => r.id));
+    for (const id of removedIds) if (!registered.has(id)) await mreg.forgetTenantGrants(id);
 
     if (next) await mreg.save(next);
     else await mreg.remove(name);

@@ -3,7 +3,7 @@
 // subnetwork can be applied, changed or removed without undoing another's peering.
 import type { VmoodleContext } from '../../provider';
 import { MnetRegistry, type SubnetworkRecord } from '../../../registry/mnet';
-import { SSO_SERVICES } from './policy';
+import { SSO_SERVICES, actsAsIdentityProvider } from './policy';
 
 export async function mnetRegistry(ctx: VmoodleContext): Promise<MnetRegistry> {
   // Runs the registry migrations once per process, which create the MNet tables.
@@ -34,6 +34,19 @@ export function coMembers(records: readonly SubnetworkRecord[], tenantId: string
   for (const r of records) {
     if (!r.members.some((m) => m.tenantId === tenantId)) continue;
     for (const m of r.members) if (m.tenantId !== tenantId) out.add(m.tenantId);
+  }
+  return out;
+}
+
+/**
+ * Roles that must be able to roam from tenantId: the roaming roles of every subnetwork in which it
+ * is an identity provider. A union, like pairServices, so each subnetwork keeps what it granted.
+ */
+export function roamingRolesOn(records: readonly SubnetworkRecord[], tenantId: string): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) {
+    if (!actsAsIdentityProvider(r.services) || !r.members.some((m) => m.tenantId === tenantId)) continue;
+    for (const role of r.roamingRoles) out.add(role);
   }
   return out;
 }

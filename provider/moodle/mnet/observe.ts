@@ -8,9 +8,10 @@ import type { SubnetworkRecord } from '../../../registry/mnet';
 import { tenantDb } from '../../fleet/tenant-db';
 import { sameCertificate } from './cert';
 import { evaluateIdentity, unixSeconds, type IdentityStatus } from './identity';
-import { pairServices, usesSso } from './network';
+import { mnetRegistry, pairServices, roamingRolesOn, usesSso } from './network';
 import { formatExpiry } from './policy';
 import { readSite, networkingProblem, type SiteSnapshot } from './site';
+import { rolesThatRoam } from './roaming';
 
 export interface MemberObservation {
   /** notAfter of a usable certificate (RFC 3339); '' when the member has no usable identity. */
@@ -18,6 +19,11 @@ export interface MemberObservation {
   mnetEnabled: boolean;
   /** Ids of members it is correctly peered with. */
   peers: string[];
+  /**
+   * The roles holding the roaming capability here among those expected, plus any grant vmoodle made
+   * that no subnetwork wants any more (a half-done apply left it): both show as a diff. Sorted.
+   */
+  roamingRoles: string[];
   /** Human-readable reasons for anything not in order, for warnings. Never key material. */
   problems: string[];
 }
@@ -26,6 +32,10 @@ interface Seen {
   row: TenantRow;
   site: SiteSnapshot;
   identity: IdentityStatus;
+  /** Roles holding the roaming capability, among the expected ones and the strays. */
+  roaming: string[];
+  /** Grants vmoodle made here that no subnetwork wants and that still allow. */
+  strays: string[];
 }
 
 function peeredCorrectly(from: Seen, to: Seen, services: ReadonlySet<string>): string | null {
@@ -44,12 +54,27 @@ function peeredCorrectly(from: Seen, to: Seen, services: ReadonlySet<string>): s
   return null;
 }
 
-/** `records`: every subnetwork holding any member (this one included, as last applied). */
-export async function observeMembers(ctx: VmoodleContext, members: readonly TenantRow[], records: readonly SubnetworkRecord[], now: Date = new Date()): Promise<Map<string, MemberObservation>> {
+/**
+ * `records`: every subnetwork holding any member (this one included, as last applied); `roaming`:
+ * the roles this subnetwork expects to roam from every member (none when members are not identity
+ * providers).
+ */
+export async function observeMembers(
+  ctx: VmoodleContext,
+  members: readonly TenantRow[],
+  records: readonly SubnetworkRecord[],
+  roaming: readonly string[],
+  now: Date = new Date(),
+): Promise<Map<string, MemberObservation>> {
+  const mreg = await mnetRegistry(ctx);
   const seen: Seen[] = await Promise.all(
     members.map(async (row) => {
-      const site = await readSite(tenantDb(ctx, row));
-      return { row, site, identity: evaluateIdentity(site, row.wwwroot, now) };
+      const t = tenantDb(ctx, row);
+      // `records` holds this subnetwork too, so an unwanted grant is never one of `roaming`.
+      const wanted = roamingRolesOn(records, row.id);
+      const unwanted = [...(await mreg.grantsOn(row.id))].filter((r) => !wanted.has(r));
+      const [site, held] = await Promise.all([readSite(t), rolesThatRoam(t, [...roaming, ...unwanted])]);
+      return { row, site, identity: evaluateIdentity(site, row.wwwroot, now), roaming: held, strays: held.filter((r) => unwanted.includes(r)) };
     }),
   );
   const out = new Map<string, MemberObservation>();
@@ -59,6 +84,8 @@ export async function observeMembers(ctx: VmoodleContext, members: readonly Tena
     if (m.identity.problem === null && !m.identity.localRowOk) problems.push('its local mnet_host row does not carry its certificate and wwwroot');
     const net = networkingProblem(m.site, usesSso(records, m.row.id));
     if (net) problems.push(net);
+    for (const r of roaming) if (!m.roaming.includes(r)) problems.push(`role ${r} does not hold moodle/site:mnetlogintoremote (allow at the system context), so its users cannot roam`);
+    for (const r of m.strays) problems.push(`role ${r} still holds moodle/site:mnetlogintoremote, granted by vmoodle for a subnetwork that no longer asks for it`);
     const peers: string[] = [];
     for (const p of seen) {
       if (p === m) continue;
@@ -70,6 +97,7 @@ export async function observeMembers(ctx: VmoodleContext, members: readonly Tena
       certificateExpires: m.identity.problem === null && m.identity.facts ? formatExpiry(m.identity.facts.notAfter) : '',
       mnetEnabled: m.identity.problem === null && m.identity.localRowOk && net === null,
       peers,
+      roamingRoles: m.roaming,
       problems,
     });
   }

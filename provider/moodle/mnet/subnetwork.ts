@@ -6,7 +6,9 @@ import type { Diagnostics } from '../../framework/diagnostics';
 import type { TenantRow } from '../../../registry/writer';
 import { isPlannedTenant } from '../../fleet/targets';
 import { tenantDb } from '../../fleet/tenant-db';
+import { checkReferences } from '../roles-check';
 import { mnetRegistry } from './network';
+import { actsAsIdentityProvider, ROAMING_CAPABILITY } from './policy';
 import { hasMnetTables, installedServices } from './site';
 import { observeMembers, type MemberObservation } from './observe';
 import { applySubnetwork, MnetApplyError, type DesiredSubnetwork } from './converge';
@@ -20,6 +22,7 @@ export interface SubnetworkView {
   services: string[];
   keyLifetimeDays: number;
   renewBeforeDays: number;
+  roamingRoles: string[];
   memberState: Map<string, MemberObservation>;
   /** One line per thing out of order, naming the member. */
   problems: string[];
@@ -33,10 +36,12 @@ async function activeRows(ctx: VmoodleContext, ids: readonly string[]): Promise<
 
 /**
  * Plan-time checks of the member list: every id is an active tenant (or one this plan creates) and
- * holds Moodle's MNet tables with every declared service installed. Errors name the list element.
+ * holds Moodle's MNet tables with every declared service installed, and every role that is to roam
+ * from it. Errors name the list element (a role: roaming_roles) and the tenant.
  */
-export async function checkMembers(ctx: VmoodleContext, ids: readonly string[], services: readonly string[], diags: Diagnostics): Promise<void> {
+export async function checkMembers(ctx: VmoodleContext, ids: readonly string[], services: readonly string[], roamingRoles: readonly string[], diags: Diagnostics): Promise<void> {
   const rows = await activeRows(ctx, ids);
+  const moodles: TenantRow[] = [];
   await Promise.all(
     ids.map(async (id, i) => {
       const row = rows.get(id);
@@ -48,9 +53,14 @@ export async function checkMembers(ctx: VmoodleContext, ids: readonly string[], 
         const installed = await installedServices(tenantDb(ctx, row));
         const missing = services.filter((s) => !installed.has(s));
         if (missing.length) diags.error('MNet service not installed', `Tenant ${row.host} (${id}) has no MNet service ${missing.map((s) => `"${s}"`).join(', ')} (the plugin providing it is not installed there).`, ['members', i]);
+        moodles.push(row);
       }
     }),
   );
+  if (roamingRoles.length > 0) {
+    const path = [['roaming_roles']];
+    await checkReferences(ctx, moodles, { capabilities: [ROAMING_CAPABILITY], capabilityPath: () => ['roaming_roles'], roles: new Map(roamingRoles.map((r) => [r, path])) }, diags);
+  }
 }
 
 export async function subnetworkExists(ctx: VmoodleContext, name: string): Promise<boolean> {
@@ -66,9 +76,10 @@ export async function observeSubnetwork(ctx: VmoodleContext, name: string, order
   const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length + ids.indexOf(id));
   const rows = await activeRows(ctx, ids);
   const members = ids.filter((id) => rows.has(id)).sort((a, b) => rank(a) - rank(b)).map((id) => rows.get(id)!);
-  const memberState = await observeMembers(ctx, members, await mreg.containing(members.map((r) => r.id)));
+  const roaming = actsAsIdentityProvider(record.services) ? record.roamingRoles : [];
+  const memberState = await observeMembers(ctx, members, await mreg.containing(members.map((r) => r.id)), roaming);
   const problems = members.flatMap((r) => memberState.get(r.id)!.problems.map((p) => `${r.id} (${r.wwwroot}): ${p}`));
-  return { name, members, services: [...record.services].sort(), keyLifetimeDays: record.keyLifetimeDays, renewBeforeDays: record.renewBeforeDays, memberState, problems };
+  return { name, members, services: [...record.services].sort(), keyLifetimeDays: record.keyLifetimeDays, renewBeforeDays: record.renewBeforeDays, roamingRoles: [...record.roamingRoles].sort(), memberState, problems };
 }
 
 /** Active rows for the member ids, in order; any id that is not an active tenant is an error. */

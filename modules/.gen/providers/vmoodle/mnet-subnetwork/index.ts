@@ -32,6 +32,12 @@ export interface MnetSubnetworkConfig extends cdktf.TerraformMetaArguments {
   */
   readonly renewBeforeDays?: number;
   /**
+  * Shortnames of roles whose users may roam (single sign-on) from the identity providers of this subnetwork, e.g. `["user"]` for every authenticated user. On every member (all members are identity providers when `services` has `sso_idp`) these roles get `moodle/site:mnetlogintoremote` = allow at the system context, which no role has by default, so otherwise only site administrators roam. Each role must exist on every member. vmoodle records the grants it makes, and removes only those (when a role is dropped from the list, a member leaves, or the subnetwork is destroyed), and only while they still allow: a grant that existed before, or one changed by hand since, is left in place. A role that already has the capability set to prevent or prohibit by someone else is an error.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs/resources/mnet_subnetwork#roaming_roles MnetSubnetwork#roaming_roles}
+  */
+  readonly roamingRoles?: string[];
+  /**
   * MNet services every pair of members publishes and subscribes to, in both directions: `sso_idp`, `sso_sp`, `mnet_enrol`, `pf`. The default gives single sign-on both ways.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vmoodle/vmoodle/latest/docs/resources/mnet_subnetwork#services MnetSubnetwork#services}
@@ -101,6 +107,11 @@ export class MnetSubnetworkMemberStateOutputReference extends cdktf.ComplexObjec
   // peers - computed: true, optional: false, required: false
   public get peers() {
     return cdktf.Fn.tolist(this.getListAttribute('peers'));
+  }
+
+  // roaming_roles - computed: true, optional: false, required: false
+  public get roamingRoles() {
+    return cdktf.Fn.tolist(this.getListAttribute('roaming_roles'));
   }
 }
 
@@ -176,6 +187,7 @@ export class MnetSubnetwork extends cdktf.TerraformResource {
     this._members = config.members;
     this._name = config.name;
     this._renewBeforeDays = config.renewBeforeDays;
+    this._roamingRoles = config.roamingRoles;
     this._services = config.services;
   }
 
@@ -252,6 +264,22 @@ export class MnetSubnetwork extends cdktf.TerraformResource {
     return this._renewBeforeDays;
   }
 
+  // roaming_roles - computed: true, optional: true, required: false
+  private _roamingRoles?: string[]; 
+  public get roamingRoles() {
+    return cdktf.Fn.tolist(this.getListAttribute('roaming_roles'));
+  }
+  public set roamingRoles(value: string[]) {
+    this._roamingRoles = value;
+  }
+  public resetRoamingRoles() {
+    this._roamingRoles = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get roamingRolesInput() {
+    return this._roamingRoles;
+  }
+
   // services - computed: true, optional: true, required: false
   private _services?: string[]; 
   public get services() {
@@ -278,6 +306,7 @@ export class MnetSubnetwork extends cdktf.TerraformResource {
       members: cdktf.listMapper(cdktf.stringToTerraform, false)(this._members),
       name: cdktf.stringToTerraform(this._name),
       renew_before_days: cdktf.numberToTerraform(this._renewBeforeDays),
+      roaming_roles: cdktf.listMapper(cdktf.stringToTerraform, false)(this._roamingRoles),
       services: cdktf.listMapper(cdktf.stringToTerraform, false)(this._services),
     };
   }
@@ -307,6 +336,12 @@ export class MnetSubnetwork extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "number",
+      },
+      roaming_roles: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._roamingRoles),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
       },
       services: {
         value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._services),
