@@ -97,6 +97,14 @@ export async function serve(opts: ServeOptions): Promise<void> {
     throw err;
   }
 
+  // A SIGTERM before the provider is in place still removes the socket folder (a killed process
+  // would otherwise leave one in the temp dir per start). One listener throughout, its action
+  // swapped later: removing the last listener would drop a signal already pending.
+  let onSigterm = (): void => {
+    rmSync(socketDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => onSigterm());
   const handshake = ['1', '6', 'unix', socketPath, 'grpc', cert?.handshakeField ?? ''].join('|');
   process.stdout.write(handshake + '\n');
 
@@ -158,7 +166,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   // Ctrl-C reaches the whole process group; Terraform itself decides when we stop (StopProvider,
   // then Shutdown), and dying mid-apply would leave half-created tenants.
   process.on('SIGINT', () => log.debug('SIGINT ignored: waiting for Terraform to shut the provider down'));
-  process.on('SIGTERM', () => void exit(0));
+  onSigterm = () => void exit(0);
   watchParent(() => server.busy, () => {
     log.warn('Terraform went away; exiting');
     void exit(0);

@@ -3,11 +3,14 @@
 // shows it by refusing to run outside Terraform (no magic cookie) with go-plugin's own message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installProvider, launcherScript } from '../../cli/provider-install';
+import { createServerCertificate } from '../../provider/plugin/tls-cert';
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/plugin/serve';
 
 const ENTRY = resolve(__dirname, '..', '..', 'provider', 'launch.js');
 
@@ -65,4 +68,41 @@ test('the #! launcher also starts the provider from inside an ES-module package'
   const r = runLauncher(launcher);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /This binary is a plugin/);
+});
+
+test('SIGTERM right after the handshake line: the provider exits 0 and leaves no socket folder behind', async (t) => {
+  const mirror = mkdtempSync(join(tmpdir(), 'vmoodle-install-term-'));
+  const socketDirs = mkdtempSync(join(tmpdir(), 'vmoodle-install-sockets-'));
+  t.after(() => {
+    rmSync(mirror, { recursive: true, force: true });
+    rmSync(socketDirs, { recursive: true, force: true });
+  });
+  const { executable } = installProvider({ dir: mirror });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+    PLUGIN_PROTOCOL_VERSIONS: '6',
+    PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
+    PLUGIN_UNIX_SOCKET_DIR: socketDirs,
+  };
+  for (const delayMs of [0, 300]) {
+    const child = spawn(executable, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let line = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const socketPath = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        line += d.toString();
+        if (line.includes('\n')) resolve(line.split('|')[3]!);
+      });
+      child.once('exit', () => reject(new Error(`provider exited before its handshake: ${line}`)));
+    });
+    assert.ok(existsSync(socketPath), socketPath);
+    await new Promise((r) => setTimeout(r, delayMs));
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const code = await exited;
+    clearTimeout(killer);
+    assert.equal(code, 0, `exit code after SIGTERM ${delayMs} ms after the handshake`);
+    assert.ok(!existsSync(dirname(socketPath)), 'socket folder removed');
+  }
 });
