@@ -3,17 +3,16 @@
 // go-plugin services, and leave promptly when told to (GRPCController.Shutdown) or when orphaned.
 //
 // Start-up order matters: Terraform starts a provider process 3-5 times per command and waits for
-// the handshake line each time. Only what the line needs runs before it: the certificate, whose key
-// is generated on the thread pool while this thread opens a plain net.Server on the socket (the
-// kernel queues Terraform's connection from then on). The
-// runtime — node:http2 (+tls, ~20 ms), the protobuf codecs, the logger, the provider's own modules —
+// the handshake line each time. Only what the line needs runs before it: the certificate and a
+// plain net.Server listening on the socket (the kernel queues Terraform's connection from then on).
+// The runtime — node:http2 (+tls, ~20 ms), the protobuf codecs, the logger, the provider's own modules —
 // loads right after the line is out, in the same tick, so it is ready before the event loop accepts
 // that first connection. This file therefore imports nothing of it, not even the logger.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateServerCertificate } from './tls-cert';
+import { createServerCertificate } from './tls-cert';
 // A const enum: inlined at compile time, so this import emits no require().
 import { GrpcStatus } from './grpc-server';
 import type { RpcName, RequestOf, ResponseOf } from './proto/tfplugin6';
@@ -68,14 +67,15 @@ function checkEnvironment(env: NodeJS.ProcessEnv): void {
   }
 }
 
-function listenOn(listener: NetServer, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(path, () => {
-      listener.off('error', reject);
-      resolve();
-    });
-  });
+/**
+ * The error of a listen() that did not take. For a path (outside a cluster), net.Server binds and
+ * listens synchronously and reports a failure on the next tick; only the 'listening' event would
+ * wait for a tick too. The kernel queues connections from the moment listen() returns, so on success
+ * the handshake goes out at once, without giving the event loop a turn (several ms on a busy
+ * machine, at every provider start).
+ */
+function listenFailure(listener: NetServer): Promise<never> {
+  return new Promise((_resolve, reject) => listener.once('error', reject));
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
@@ -83,18 +83,21 @@ export async function serve(opts: ServeOptions): Promise<void> {
   checkEnvironment(env);
 
   const clientCert = env.PLUGIN_CLIENT_CERT;
-  // The key is generated on the thread pool while this thread sets up the socket.
-  const certificate = clientCert ? generateServerCertificate() : undefined;
+  // Generated here rather than on the thread pool: starting the pool's threads and waiting for the
+  // callback cost more than the key (~1 ms).
+  const cert = clientCert ? createServerCertificate() : undefined;
   const socketDir = mkdtempSync(join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), 'vmtf-'));
   const socketPath = join(socketDir, 'p.sock');
   const listener = createNetServer();
-  let cert: Awaited<typeof certificate>;
-  try {
-    [cert] = await Promise.all([certificate, listenOn(listener, socketPath)]);
-  } catch (err) {
-    listener.close();
-    rmSync(socketDir, { recursive: true, force: true });
-    throw err;
+  listener.listen(socketPath);
+  if (!listener.listening) {
+    try {
+      await listenFailure(listener);
+    } catch (err) {
+      listener.close();
+      rmSync(socketDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   // A SIGTERM before the provider is in place still removes the socket folder (a killed process

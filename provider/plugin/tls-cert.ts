@@ -2,7 +2,7 @@
 // node:crypto can generate keys and sign but cannot create X.509 certificates; a library for that
 // costs ~400 ms of require() per provider process (and Terraform starts 3-5 per command), openssl
 // as a subprocess ~60 ms plus a runtime dependency. A P-256 key and a few dozen bytes of DER cost ~2 ms.
-import { generateKeyPair, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { tlv, seq, set, octets, utf8, bool, oid, unsignedInteger, time } from '../../lib/der';
 
 export interface ServerCertificate {
@@ -27,19 +27,6 @@ const ECDSA_WITH_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 export function createServerCertificate(now: Date = new Date()): ServerCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   return certificateFor(publicKey, privateKey, now);
-}
-
-/**
- * The same, with the key generated on libuv's thread pool: the provider starts it first and sets up
- * its socket meanwhile, since both stand between process start and the handshake line.
- */
-export function generateServerCertificate(now: Date = new Date()): Promise<ServerCertificate> {
-  return new Promise((resolve, reject) => {
-    generateKeyPair('ec', { namedCurve: 'prime256v1' }, (err, publicKey, privateKey) => {
-      if (err) reject(err);
-      else resolve(certificateFor(publicKey, privateKey, now));
-    });
-  });
 }
 
 function certificateFor(publicKey: KeyObject, privateKey: KeyObject, now: Date): ServerCertificate {
