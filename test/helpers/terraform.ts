@@ -1,6 +1,7 @@
 // Runs the real terraform CLI the way a user would: the provider installed into a filesystem
 // mirror by `vmoodle provider install --dir`, a generated TF_CLI_CONFIG_FILE pointing at it, and
 // `terraform init` offline.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,4 +87,28 @@ export function createWorkspace(providerEnv: NodeJS.ProcessEnv): Workspace {
     },
     start: (args) => start(args),
   };
+}
+
+/**
+ * `terraform <command...> -no-color [-input=false] <arguments>`: options must precede positional
+ * arguments, and `state` takes a subcommand. Output is stdout and stderr together.
+ */
+export async function runTf(ws: Workspace, args: string[]): Promise<{ code: number | null; out: string }> {
+  const words = args[0] === 'state' ? 2 : 1;
+  const flags = ['init', 'plan', 'apply', 'import', 'destroy'].includes(args[0]!) ? ['-no-color', '-input=false'] : ['-no-color'];
+  const r = await ws.tf([...args.slice(0, words), ...flags, ...args.slice(words)]);
+  return { code: r.code, out: r.stdout + r.stderr };
+}
+
+/** `terraform apply -auto-approve` that must succeed; returns its output. */
+export async function applyOk(ws: Workspace): Promise<string> {
+  const r = await runTf(ws, ['apply', '-auto-approve']);
+  assert.equal(r.code, 0, r.out);
+  return r.out;
+}
+
+/** `terraform plan -detailed-exitcode` must find nothing to change. */
+export async function assertEmptyPlan(ws: Workspace): Promise<void> {
+  const plan = await runTf(ws, ['plan', '-detailed-exitcode']);
+  assert.equal(plan.code, 0, plan.out);
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleet, registryRows, REGISTRY_DB, type Fleet } from '../helpers/fleet';
-import { PROVIDER_BLOCK } from '../helpers/terraform';
+import { PROVIDER_BLOCK, runTf, applyOk, assertEmptyPlan as emptyPlan } from '../helpers/terraform';
 import { moodleFixturePath } from '../helpers/mariadb';
 
 let fleet: Fleet;
@@ -47,24 +47,14 @@ resource "vmoodle_mnet_subnetwork" "campus" {
   return PROVIDER_BLOCK + tenants + campus;
 }
 
-async function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  const words = args[0] === 'state' ? 2 : 1;
-  const flags = ['init', 'plan', 'apply', 'import'].includes(args[0]!) ? ['-no-color', '-input=false'] : ['-no-color'];
-  const r = await fleet.ws.tf([...args.slice(0, words), ...flags, ...args.slice(words)]);
-  return { code: r.code, out: r.stdout + r.stderr };
-}
+const run = (args: string[]): Promise<{ code: number | null; out: string }> => runTf(fleet.ws, args);
 
 async function apply(step: Step): Promise<string> {
   fleet.ws.write({ 'main.tf': configFor(step) });
-  const r = await run(['apply', '-auto-approve']);
-  assert.equal(r.code, 0, r.out);
-  return r.out;
+  return applyOk(fleet.ws);
 }
 
-async function assertEmptyPlan(): Promise<void> {
-  const plan = await run(['plan', '-detailed-exitcode']);
-  assert.equal(plan.code, 0, plan.out);
-}
+const assertEmptyPlan = (): Promise<void> => emptyPlan(fleet.ws);
 
 const db = (n: Name): string => `moodle_${n}`;
 

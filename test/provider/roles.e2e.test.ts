@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleet, registryRows, type Fleet } from '../helpers/fleet';
-import { PROVIDER_BLOCK } from '../helpers/terraform';
+import { PROVIDER_BLOCK, runTf, applyOk, assertEmptyPlan } from '../helpers/terraform';
 import { moodleFixturePath } from '../helpers/mariadb';
 
 let fleet: Fleet;
@@ -113,23 +113,9 @@ function loose(text: string): RegExp {
 }
 
 /** Flags go right after the (sub)command: terraform wants positional arguments (a plan file, an address) last. */
-async function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  const words = args[0] === 'state' ? 2 : 1;
-  const flags = args[0] === 'state' ? ['-no-color'] : ['-no-color', '-input=false'];
-  const r = await fleet.ws.tf([...args.slice(0, words), ...flags, ...args.slice(words)]);
-  return { code: r.code, out: r.stdout + r.stderr };
-}
-
-async function apply(): Promise<string> {
-  const r = await run(['apply', '-auto-approve']);
-  assert.equal(r.code, 0, r.out);
-  return r.out;
-}
-
-async function assertNoChanges(): Promise<void> {
-  const plan = await run(['plan', '-detailed-exitcode']);
-  assert.equal(plan.code, 0, plan.out);
-}
+const run = (args: string[]): Promise<{ code: number | null; out: string }> => runTf(fleet.ws, args);
+const apply = (): Promise<string> => applyOk(fleet.ws);
+const assertNoChanges = (): Promise<void> => assertEmptyPlan(fleet.ws);
 
 /** capability → stored permission of a role at the system context. */
 async function perms(site: string, role: string): Promise<Record<string, number>> {
