@@ -59,7 +59,7 @@ export class Metrics {
     metric('vmoodle_sidecar_snapshot_generation', 'gauge', 'Registry generation of the snapshot being served (-1: none).',
       [`vmoodle_sidecar_snapshot_generation ${snap ? snap.generation : -1}`]);
     metric('vmoodle_sidecar_snapshot_tenants', 'gauge', 'Tenants in the snapshot being served.', [`vmoodle_sidecar_snapshot_tenants ${snap ? snap.size : 0}`]);
-    metric('vmoodle_sidecar_snapshot_bytes', 'gauge', 'Bytes of the answer table being served (answers, keys and index).',
+    metric('vmoodle_sidecar_snapshot_bytes', 'gauge', 'Bytes of the answer tables being served (base and overlay: answers, keys, index).',
       [`vmoodle_sidecar_snapshot_bytes ${snap ? snap.bytes : 0}`]);
     metric('vmoodle_sidecar_snapshot_from_state_file', 'gauge', '1 when the snapshot was restored from the state file and not yet refreshed from the registry.',
       [`vmoodle_sidecar_snapshot_from_state_file ${snap && snap.meta.source === 'state-file' ? 1 : 0}`]);
