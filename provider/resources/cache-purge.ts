@@ -10,7 +10,7 @@ import type { Diagnostics } from '../framework/diagnostics';
 import type { VmoodleContext } from '../provider';
 import { tenantDb } from '../fleet/tenant-db';
 import { purgeAllCaches } from '../moodle/caches';
-import { tenantsAttribute, knownIds, checkTenantsAtPlan, validateTenants, resolveForApply, forEachTenant, reportFailures, stringRecord, newId } from './fleet-admin-common';
+import { tenantsAttribute, knownIds, planTenants, validateTenants, resolveForApply, forEachTenant, reportFailures, stringRecord, newId } from './fleet-admin-common';
 
 export const cachePurgeSchema: BlockSchema = {
   version: 0,
@@ -56,9 +56,7 @@ export const cachePurgeResource: Resource<VmoodleContext> = {
   },
 
   async modifyPlan({ prior, planned }, { provider, diags }) {
-    planned.id = prior ? prior.id ?? null : UNKNOWN;
-    const ids = knownIds(planned);
-    if (ids) await checkTenantsAtPlan(provider, ids, diags);
+    const ids = await planTenants(prior, planned, provider, diags);
     if (ids === null) {
       planned.purged = UNKNOWN;
       return;

@@ -12,7 +12,7 @@ import type { VmoodleContext } from '../provider';
 import { tenantDb } from '../fleet/tenant-db';
 import { inTransaction, applySettings, readSettings, parseFlatKey, flatKey } from '../moodle/config';
 import { invalidateConfigCache } from '../moodle/caches';
-import { tenantsAttribute, knownIds, checkTenantsAtPlan, validateTenants, resolveForApply, resolveQuietly, forEachTenant, reportFailures, tenantLabel, asRecord, stringRecord, nullableStringRecord, newId } from './fleet-admin-common';
+import { tenantsAttribute, knownIds, planTenants, validateTenants, resolveForApply, resolveQuietly, resolveForImport, forEachTenant, reportFailures, tenantLabel, asRecord, stringRecord, nullableStringRecord, newId } from './fleet-admin-common';
 import type { TenantRow } from '../../registry/writer';
 
 const NAME = /^[A-Za-z0-9_]{1,100}$/;
@@ -192,9 +192,7 @@ export const configResource: Resource<VmoodleContext> = {
   async modifyPlan({ prior, planned }, { provider, diags }) {
     // Terraform plans a create twice (plan, then again at apply) and both must agree: a random id
     // is only made at apply.
-    planned.id = prior ? prior.id ?? null : UNKNOWN;
-    const ids = knownIds(planned);
-    if (ids) await checkTenantsAtPlan(provider, ids, diags);
+    const ids = await planTenants(prior, planned, provider, diags);
     const desired = desiredFlat(planned);
     if (ids === null || desired === null) {
       planned.applied = UNKNOWN;
@@ -258,11 +256,7 @@ export const configResource: Resource<VmoodleContext> = {
     if (!m) throw new Error(`Import id must be <tenant id>[,<tenant id>...]:<setting>[,<plugin>/<setting>...], e.g. default/moodle_physics:forcelogin,auth_cas/host; got "${id}".`);
     const ids = m[1]!.split(',').map((s) => s.trim()).filter(Boolean);
     const keys = m[2]!.split(',').map((s) => s.trim()).filter(Boolean);
-    const rows = await resolveQuietly(provider, ids);
-    if (rows.length !== ids.length) {
-      const found = new Set(rows.map((r) => r.id));
-      throw new Error(`No active tenant has id ${ids.filter((x) => !found.has(x)).map((x) => `"${x}"`).join(', ')}.`);
-    }
+    const rows = await resolveForImport(provider, ids);
     const applied: ObjectValue = {};
     const originals: ObjectValue = {};
     for (const row of rows) {

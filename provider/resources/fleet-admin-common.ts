@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { T, type PrimitiveAttribute } from '../framework/schema';
 import { Diagnostics } from '../framework/diagnostics';
 import { isObject, type ObjectValue } from '../framework/plan';
-import { isUnknown, isNumberValue, numberToString, type CtyValue } from '../plugin/cty';
+import { UNKNOWN, isUnknown, isNumberValue, numberToString, type CtyValue } from '../plugin/cty';
 import { checkTenantList, resolveTenants, isPlannedTenant } from '../fleet/targets';
 import { forEachTenant, type TenantOutcome } from '../fleet/each';
 import type { TenantRow } from '../../registry/writer';
@@ -50,6 +50,17 @@ export async function checkTenantsAtPlan(ctx: VmoodleContext, ids: readonly stri
   });
 }
 
+/**
+ * How every fleet operation's plan starts: its id stays what it was (a new one is made at apply),
+ * and the tenants it lists must exist. Returns their ids, or null while they are not known yet.
+ */
+export async function planTenants(prior: ObjectValue | null, planned: ObjectValue, ctx: VmoodleContext, diags: Diagnostics): Promise<string[] | null> {
+  planned.id = prior ? prior.id ?? null : UNKNOWN;
+  const ids = knownIds(planned);
+  if (ids) await checkTenantsAtPlan(ctx, ids, diags);
+  return ids;
+}
+
 /** Active registry rows for ids at apply time; unknown ids are errors pointing at their element. */
 export async function resolveForApply(ctx: VmoodleContext, ids: readonly string[], diags: Diagnostics): Promise<TenantRow[]> {
   return resolveTenants(ctx, ids, ['tenants'], diags);
@@ -58,6 +69,16 @@ export async function resolveForApply(ctx: VmoodleContext, ids: readonly string[
 /** For refresh and destroy: whichever tenants still exist; gone ones are simply skipped. */
 export async function resolveQuietly(ctx: VmoodleContext, ids: readonly string[]): Promise<TenantRow[]> {
   return resolveTenants(ctx, ids, ['tenants'], new Diagnostics());
+}
+
+/** For import: every id must be an active tenant, else the import fails naming the ones that are not. */
+export async function resolveForImport(ctx: VmoodleContext, ids: readonly string[]): Promise<TenantRow[]> {
+  const rows = await resolveQuietly(ctx, ids);
+  if (rows.length !== ids.length) {
+    const found = new Set(rows.map((r) => r.id));
+    throw new Error(`No active tenant has id ${ids.filter((x) => !found.has(x)).map((x) => `"${x}"`).join(', ')}.`);
+  }
+  return rows;
 }
 
 export { forEachTenant, type TenantOutcome };

@@ -10,7 +10,7 @@ import type { Diagnostics } from '../framework/diagnostics';
 import type { VmoodleContext } from '../provider';
 import { tenantDb } from '../fleet/tenant-db';
 import { applyMaintenance, endMaintenance, observeMaintenance, expectedMaintenance, type MaintenanceDesired, type MaintenanceObserved } from '../moodle/maintenance';
-import { tenantsAttribute, knownIds, checkTenantsAtPlan, validateTenants, resolveForApply, resolveQuietly, forEachTenant, reportFailures, tenantLabel, asRecord, newId, whollyKnown } from './fleet-admin-common';
+import { tenantsAttribute, knownIds, planTenants, validateTenants, resolveForApply, resolveQuietly, resolveForImport, forEachTenant, reportFailures, tenantLabel, asRecord, newId, whollyKnown } from './fleet-admin-common';
 
 export const maintenanceSchema: BlockSchema = {
   version: 0,
@@ -88,9 +88,7 @@ export const maintenanceResource: Resource<VmoodleContext> = {
   },
 
   async modifyPlan({ prior, planned }, { provider, diags }) {
-    planned.id = prior ? prior.id ?? null : UNKNOWN;
-    const ids = knownIds(planned);
-    if (ids) await checkTenantsAtPlan(provider, ids, diags);
+    const ids = await planTenants(prior, planned, provider, diags);
     if (ids === null) {
       planned.applied = UNKNOWN;
       return;
@@ -137,11 +135,7 @@ export const maintenanceResource: Resource<VmoodleContext> = {
   async importState(id, { provider }) {
     const ids = id.split(',').map((s) => s.trim()).filter(Boolean);
     if (ids.length === 0) throw new Error('Import id must be <tenant id>[,<tenant id>...], e.g. default/moodle_physics,default/moodle_maths.');
-    const rows = await resolveQuietly(provider, ids);
-    if (rows.length !== ids.length) {
-      const found = new Set(rows.map((r) => r.id));
-      throw new Error(`No active tenant has id ${ids.filter((x) => !found.has(x)).map((x) => `"${x}"`).join(', ')}.`);
-    }
+    const rows = await resolveForImport(provider, ids);
     const applied: ObjectValue = {};
     for (const row of rows) applied[row.id] = encode(await observeMaintenance(tenantDb(provider, row)));
     const first = applied[ids[0]!];

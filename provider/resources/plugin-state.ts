@@ -22,6 +22,7 @@ import {
   validateTenants,
   resolveForApply,
   resolveQuietly,
+  resolveForImport,
   forEachTenant,
   reportFailures,
   tenantLabel,
@@ -256,11 +257,7 @@ export const pluginStateResource: Resource<VmoodleContext> = {
     const ids = m[2]!.split(',').map((s) => s.trim()).filter(Boolean);
     const state: ObjectValue = { id: plugin, plugin, enabled: false, tenants: ids, settings: {}, applied: {}, originals: {} };
     const d = declared(state);
-    const rows = await resolveQuietly(provider, ids);
-    if (rows.length !== ids.length) {
-      const found = new Set(rows.map((r) => r.id));
-      throw new Error(`No active tenant has id ${ids.filter((x) => !found.has(x)).map((x) => `"${x}"`).join(', ')}.`);
-    }
+    const rows = await resolveForImport(provider, ids);
     const applied: ObjectValue = {};
     const originals: ObjectValue = {};
     for (const row of rows) {
